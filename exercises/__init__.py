@@ -1,0 +1,1 @@
+"""Your exercises: edit these modules, then run `grade`."""

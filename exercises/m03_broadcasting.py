@@ -1,0 +1,83 @@
+# Your exercises: replace each `raise NotImplementedError` with your code, then run `grade`.
+# (Generated from solutions/m03_broadcasting.py; instructors: edit that file and regenerate.)
+"""Module 3 — Broadcasting.
+
+Two shapes broadcast when, compared from the right, each pair of sizes is equal or one is 1;
+missing leading sizes count as 1. Scaling an image's colour channels is the classic use.
+"""
+
+from __future__ import annotations
+
+from torch import Tensor
+
+
+def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """Return the shape NumPy's broadcasting rule gives for ``shapes``, computed by hand.
+
+    The rule: right-align the shapes; two sizes are compatible when they are equal or one of
+    them is 1; the result takes the larger size (a 0 with a 1 gives 0).
+
+    Args:
+        shapes: any number of shapes, each a tuple of non-negative ints.
+
+    Returns:
+        The broadcast shape as a plain ``tuple`` of ``int``. No arguments give ``()``.
+
+    Raises:
+        ValueError: when two aligned sizes differ and neither is 1.
+
+    Not allowed: torch or NumPy (``torch.broadcast_shapes``, ``np.broadcast_shapes``, creating
+    tensors to try the operation). Pure Python only.
+
+    Example (the seed notebook):
+        >>> broadcast_shapes((1, 6, 4, 1, 7, 2), (5, 6, 1, 3, 1, 2))
+        (5, 6, 4, 3, 7, 2)
+    """
+    raise NotImplementedError
+
+
+def scale_channels(img: Tensor, scale: Tensor) -> Tensor:
+    """Multiply each colour channel of an image by its own scale.
+
+    Args:
+        img: (H, W, C) image, any real dtype (uint8 images are common).
+        scale: (C,) one factor per channel.
+
+    Returns:
+        (H, W, C) tensor of dtype ``torch.result_type(img, scale)``: a uint8 image times a
+        float32 scale gives float32.
+
+    Device and mutation: the result is on ``img``'s device; ``img`` and ``scale`` stay unchanged.
+
+    Not allowed: Python loops (no for/while/comprehensions): let broadcasting do the work.
+
+    Example (the seed notebook):
+        >>> img = torch.ones(256, 256, 3)
+        >>> scale_channels(img, torch.tensor([0.5, 1.0, 2.0]))[0, 0]
+        tensor([0.5000, 1.0000, 2.0000])
+    """
+    raise NotImplementedError
+
+
+def scale_batch_channels(imgs: Tensor, scales: Tensor) -> Tensor:
+    """Scale every image's channels by that image's own per-channel scales.
+
+    Args:
+        imgs: (B, H, W, C) batch of images.
+        scales: (B, C) scales, one row per image.
+
+    Returns:
+        (B, H, W, C) tensor of dtype ``torch.result_type(imgs, scales)``.
+
+    Device and mutation: the result is on ``imgs``'s device; inputs stay unchanged.
+
+    Not allowed: Python loops.
+
+    Example (the seed notebook): 2 images of 256×256×3, scales of shape (2, 3):
+        >>> scale_batch_channels(torch.ones(2, 256, 256, 3), torch.tensor([[1., 2., 3.], [4., 5., 6.]]))[1, 0, 0]
+        tensor([4., 5., 6.])
+
+    Hint: ``imgs * scales`` fails ("size of tensor a (256) must match the size of tensor b (2)"):
+    reshape the scales to (B, 1, 1, C) first, for any B and C.
+    """
+    raise NotImplementedError

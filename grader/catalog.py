@@ -1,0 +1,75 @@
+"""The exercises: ids, function names, modules and points (see CURRICULUM.md; ids are fixed).
+
+Adding an exercise is one stub, one solution, one check module entry and one line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of the curriculum."""
+
+    id: str
+    """``"<module>.<n>"``, e.g. ``"3.4"``; reports and gradebooks key on it."""
+    name: str
+    """The function the student writes; reports name the exercise after it."""
+    module: str
+    """The exercise module's file stem, e.g. ``"m03_broadcasting"``."""
+    points: float
+    stars: int
+    meta_safe: bool
+    """Whether the device round can run on ``meta`` (no data-dependent operations)."""
+    topic: str
+    functions: tuple[str, ...] = ()
+    """Every function the exercise grades; defaults to ``(name,)``."""
+
+    @property
+    def all_functions(self) -> tuple[str, ...]:
+        """The functions this exercise grades."""
+        return self.functions or (self.name,)
+
+    @property
+    def filename(self) -> str:
+        """The exercise module's file name."""
+        return f"{self.module}.py"
+
+
+CATALOG: tuple[Exercise, ...] = (
+    Exercise("1.1", "linspace_like_numpy", "m01_creation", 3, 1, True,
+             "np.linspace in torch, with NumPy's float64"),
+    Exercise("1.2", "arange_reshape", "m01_creation", 2, 1, True,
+             "arange + reshape, row-major, int64"),
+    Exercise("3.1", "broadcast_shapes", "m03_broadcasting", 5, 3, False,
+             "the broadcasting rule by hand"),
+    Exercise("3.3", "scale_channels", "m03_broadcasting", 3, 1, True,
+             "per-channel colour scaling, dtype promotion"),
+    Exercise("3.4", "scale_batch_channels", "m03_broadcasting", 4, 2, True,
+             "per-image per-channel scaling, reshape to (B, 1, 1, C)"),
+    Exercise("4.1", "describe", "m04_reductions", 3, 1, True,
+             "mean, std (unbiased vs biased), min, max"),
+    Exercise("4.2", "image_means", "m04_reductions", 4, 2, True,
+             "means across batch, channels, and per channel"),
+    Exercise("5.1", "segmentation_mask", "m05_indexing", 3, 1, True,
+             "argmax over classes as a segmentation mask"),
+    Exercise("7.1", "autograd_grad", "m07_autograd", 4, 2, True,
+             "gradients with autograd, side-effect free"),
+)  # fmt: skip
+
+BY_ID: dict[str, Exercise] = {e.id: e for e in CATALOG}
+MODULES: tuple[str, ...] = tuple(dict.fromkeys(e.module for e in CATALOG))
+
+
+def select(ids: tuple[str, ...] | list[str] | None) -> tuple[Exercise, ...]:
+    """The exercises with these ids (all when empty); KeyError names an unknown id."""
+    if not ids:
+        return CATALOG
+    unknown = [i for i in ids if i not in BY_ID]
+    if unknown:
+        raise KeyError(
+            f"unknown exercise id {unknown[0]!r}; known ids: {', '.join(BY_ID)}"
+        )
+    wanted = set(ids)
+    return tuple(e for e in CATALOG if e.id in wanted)

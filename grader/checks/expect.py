@@ -1,0 +1,176 @@
+"""Assertions that read as sentences and explain themselves to a student.
+
+Order of checking is always: is it a tensor, shape, dtype, device, then values; the first
+difference is the one reported. Comparisons are written here (not ``torch.testing``): they run in
+the judge on plain tensors rebuilt from the worker's bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from grader.outcomes import CheckFailed
+from grader.runner import InputAfter, Reply, ReturnedTensor
+
+TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
+    torch.float16: (1e-3, 1e-5),
+    torch.bfloat16: (1.6e-2, 1e-5),
+    torch.float32: (1.3e-6, 1e-5),
+    torch.float64: (1e-7, 1e-7),
+}
+
+
+def _fmt_dtype(dtype: torch.dtype) -> str:
+    return str(dtype)
+
+
+def _fmt_shape(shape: Any) -> str:
+    return f"({', '.join(str(int(s)) for s in shape)}{',' if len(shape) == 1 else ''})"
+
+
+def _what_is(value: Any) -> str:
+    if isinstance(value, ReturnedTensor):
+        return f"a tensor of shape {_fmt_shape(value.shape)}"
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)} items"
+    return f"a {type(value).__name__} ({value!r:.60})"
+
+
+def expect_tensor(
+    value: Any,
+    *,
+    shape: tuple[int, ...] | torch.Size | None = None,
+    dtype: torch.dtype | None = None,
+    device: str | None = None,
+    what: str = "the result",
+    hint: str = "",
+) -> ReturnedTensor:
+    """Fail unless ``value`` is a plain tensor with this shape, dtype and device."""
+    tip = f" Hint: {hint}" if hint else ""
+    if not isinstance(value, ReturnedTensor):
+        raise CheckFailed(f"expected {what} to be a tensor, got {_what_is(value)}.")
+    if "subclass" in value.facts:
+        raise CheckFailed(
+            f"expected {what} to be a plain torch.Tensor, got a subclass "
+            f"({value.facts['subclass']})."
+        )
+    if shape is not None and tuple(value.shape) != tuple(shape):
+        raise CheckFailed(
+            f"expected {what} to have shape {_fmt_shape(shape)}, got {_fmt_shape(value.shape)}.{tip}"
+        )
+    if dtype is not None and value.dtype != dtype:
+        raise CheckFailed(
+            f"expected {what} to have dtype {_fmt_dtype(dtype)}, got {_fmt_dtype(value.dtype)}.{tip}"
+        )
+    if device is not None and torch.device(value.device).type != torch.device(device).type:
+        raise CheckFailed(
+            f"expected {what} on device '{device}' (the input's device), got '{value.device}'. "
+            "Create new tensors with device=<input>.device, or use *_like functions."
+        )
+    return value
+
+
+def _index(flat: int, shape: torch.Size) -> tuple[int, ...]:
+    out = []
+    for size in reversed(shape):
+        out.append(flat % size)
+        flat //= size
+    return tuple(reversed(out))
+
+
+def _fmt_value(x: torch.Tensor) -> str:
+    v = x.item()
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def expect_close(
+    value: Any,
+    expected: torch.Tensor,
+    *,
+    rtol: float | None = None,
+    atol: float | None = None,
+    what: str = "the result",
+    hint: str = "",
+    check_dtype: bool = True,
+) -> None:
+    """Fail unless ``value`` matches ``expected`` in shape, dtype and values within tolerance.
+
+    Defaults follow ``torch.testing.assert_close``; integers and bools compare exactly; NaNs in the
+    same places count as equal.
+    """
+    got = expect_tensor(
+        value,
+        shape=expected.shape,
+        dtype=expected.dtype if check_dtype else None,
+        what=what,
+        hint=hint,
+    )
+    if got.data is None:
+        raise CheckFailed(f"{what} has no values to compare (it is on '{got.device}').")
+    actual = got.data
+    exp = expected.detach().to("cpu")
+    if actual.numel() == 0:
+        return
+    if exp.dtype.is_floating_point or exp.dtype.is_complex:
+        default_rtol, default_atol = TOLERANCES.get(exp.dtype, (1.3e-6, 1e-5))
+        rtol = default_rtol if rtol is None else rtol
+        atol = default_atol if atol is None else atol
+        a = actual.to(torch.float64)
+        e = exp.to(torch.float64)
+        both_nan = torch.isnan(a) & torch.isnan(e)
+        ok = both_nan | (a == e) | ((a - e).abs() <= atol + rtol * e.abs())
+    else:
+        ok = actual.to(exp.dtype) == exp
+    if bool(ok.all()):
+        return
+    bad = int((~ok).reshape(-1).nonzero()[0].item())
+    idx = _index(bad, exp.shape)
+    where = f"at index {idx}" if idx else "the value"
+    count = int((~ok).sum().item())
+    tol = f" (tolerance: rtol={rtol:g}, atol={atol:g})" if rtol is not None else ""
+    raise CheckFailed(
+        f"{what} has wrong values: {where} expected {_fmt_value(exp.reshape(-1)[bad])}, "
+        f"got {_fmt_value(actual.reshape(-1)[bad])}; {count} of {exp.numel()} elements differ{tol}."
+        + (f" Hint: {hint}" if hint else "")
+    )
+
+
+def expect_input_unchanged(reply: Reply, index: int, original: torch.Tensor, *, name: str) -> None:
+    """Fail if argument ``index`` was modified in place (values or version counter)."""
+    after: InputAfter | None = reply.inputs_after[index] if index < len(reply.inputs_after) else None
+    if after is None:
+        raise CheckFailed(f"the grader could not read back {name} after the call.")
+    changed_values = after.value.data is not None and not torch.equal(
+        after.value.data, original.detach().to("cpu")
+    )
+    if changed_values or after.version_delta != 0:
+        raise CheckFailed(
+            f"your function modified its input {name} in place. Inputs must stay unchanged: "
+            "use out-of-place operations (x * s, not x *= s), or work on x.clone()."
+        )
+
+
+def expect_equal(value: Any, expected: Any, *, what: str = "the result", hint: str = "") -> None:
+    """Fail unless a plain Python value equals ``expected`` with the same type."""
+    if type(value) is not type(expected) or value != expected:
+        raise CheckFailed(
+            f"expected {what} to be {expected!r} ({type(expected).__name__}), "
+            f"got {value!r:.200} ({type(value).__name__})." + (f" Hint: {hint}" if hint else "")
+        )
+
+
+def call_on_device(student: Any, device: str, /, *args: Any, **kwargs: Any) -> Any:
+    """Call the student with inputs on ``device``; explain the usual cause if it raises."""
+    from grader.outcomes import StudentRaised
+
+    try:
+        return student(*args, **kwargs)
+    except StudentRaised as exc:
+        raise CheckFailed(
+            f"with inputs on device '{device}', {exc}. A tensor your function creates is probably "
+            "on the CPU: create it with device=<input>.device (or use torch.*_like / x.new_*)."
+        ) from None

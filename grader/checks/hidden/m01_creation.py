@@ -1,0 +1,46 @@
+"""Hidden checks for module 1: randomised cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import strategies as st
+
+from grader.checks import check
+from grader.checks.expect import expect_close
+from grader.checks.inputs import examples
+
+pytestmark = pytest.mark.hidden
+
+_ranges = st.tuples(
+    st.floats(-100, 100, allow_nan=False, allow_subnormal=False),
+    st.floats(-100, 100, allow_nan=False, allow_subnormal=False),
+    st.one_of(st.just(1), st.integers(1, 500)),
+)
+
+
+@check("1.1", kind="values", points=1)
+def check_linspace_random_ranges_match_numpy(student, seed):
+    """Random ranges (counting down, num=1) match np.linspace"""
+    for start, stop, num in examples(_ranges, seed=seed):
+        expected = torch.from_numpy(np.linspace(start, stop, num))
+        scale = max(1.0, abs(start), abs(stop))
+        expect_close(student(start, stop, num), expected, rtol=1e-12, atol=1e-12 * scale,
+                     what=f"linspace_like_numpy({start!r}, {stop!r}, {num})")
+
+
+_shapes = st.lists(st.integers(0, 5), min_size=0, max_size=4).map(tuple)
+
+
+@check("1.2", kind="values", points=1)
+def check_arange_reshape_random_shapes(student, seed):
+    """Random shapes of 0-4 dimensions, () included, hold their row-major index"""
+    cases = [(), *examples(_shapes, seed=seed)]
+    for shape in cases:
+        n = math.prod(shape)
+        out = student(shape)
+        expect_close(out, torch.arange(n, dtype=torch.int64).reshape(shape),
+                     what=f"arange_reshape({shape})")

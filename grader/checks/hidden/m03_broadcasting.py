@@ -1,0 +1,91 @@
+"""Hidden checks for module 3: randomised shapes, square traps and incompatible shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from grader.checks import check
+from grader.checks.expect import expect_close, expect_equal
+from grader.checks.inputs import examples, fill
+from grader.checks.oracles import scale_batch_channels_loop, scale_channels_loop
+from grader.outcomes import CheckFailed
+
+pytestmark = pytest.mark.hidden
+
+_mutual = st.integers(1, 5).flatmap(
+    lambda n: hnp.mutually_broadcastable_shapes(num_shapes=n, min_dims=0, max_dims=5, max_side=6)
+)
+
+
+@check("3.1", kind="values", points=1.5)
+def check_broadcast_shapes_random_shapes_match_numpy(student, seed):
+    """1 to 5 random broadcastable shapes give np.broadcast_shapes's answer"""
+    for drawn in examples(_mutual, seed=seed):
+        shapes = tuple(tuple(int(s) for s in shape) for shape in drawn.input_shapes)
+        expected = tuple(int(s) for s in np.broadcast_shapes(*shapes))
+        expect_equal(student(*shapes), expected, what=f"broadcast_shapes{shapes}")
+
+
+@st.composite
+def _incompatible(draw: st.DrawFn) -> tuple[tuple[int, ...], ...]:
+    """Two shapes that agree everywhere but one aligned position, where neither size is 1."""
+    base = draw(st.lists(st.integers(2, 6), min_size=1, max_size=5))
+    pos = draw(st.integers(0, len(base) - 1))
+    other = list(base)
+    other[pos] = draw(st.integers(2, 9).filter(lambda v: v != base[pos]))
+    cut = draw(st.integers(0, pos))  # dropping leading sizes keeps the clash aligned
+    shapes = [tuple(base), tuple(other[cut:])]
+    if draw(st.booleans()):
+        shapes.reverse()
+    return tuple(shapes)
+
+
+@check("3.1", kind="exception", points=1)
+def check_broadcast_shapes_incompatible_shapes_raise_value_error(student, seed):
+    """Incompatible shapes raise ValueError"""
+    for shapes in examples(_incompatible(), seed=seed, n=15):
+        error = student.raised(*shapes)
+        if error is None or "builtins.ValueError" not in error.get("mro", []):
+            got = "no exception" if error is None else error.get("type")
+            raise CheckFailed(f"broadcast_shapes{shapes} must raise ValueError, got {got}.")
+
+
+def _image_shape(draw: st.DrawFn) -> tuple[int, int, int]:
+    c = draw(st.integers(1, 5))
+    h = draw(st.one_of(st.just(c), st.integers(1, 6)))  # square trap: H == C
+    w = draw(st.one_of(st.just(h), st.integers(1, 6)))
+    return (h, w, c)
+
+
+@check("3.3", kind="values", points=0.75)
+def check_scale_channels_random_images_match_the_loop_spec(student, seed, gen):
+    """Random image sizes and dtypes match the element-by-element spec"""
+    for i, shape in enumerate(examples(st.composite(_image_shape)(), seed=seed)):
+        dtype = (torch.float32, torch.float64, torch.uint8)[i % 3]
+        img = fill(shape, gen, dtype, low=0, high=255 if dtype == torch.uint8 else 1)
+        scale = fill(shape[-1:], gen, torch.float32, low=0, high=2)
+        expect_close(student(img, scale), scale_channels_loop(img, scale),
+                     what=f"scale_channels({dtype} image {shape}, scale {tuple(scale.shape)})")
+
+
+def _batch_shape(draw: st.DrawFn) -> tuple[int, int, int, int]:
+    b = draw(st.integers(1, 4))
+    c = draw(st.one_of(st.just(b), st.integers(1, 4)))  # square trap: B == C
+    h = draw(st.one_of(st.just(b), st.integers(1, 5)))  # square trap: H == B
+    w = draw(st.integers(1, 5))
+    return (b, h, w, c)
+
+
+@check("3.4", kind="values", points=1.5)
+def check_scale_batch_channels_random_batches_match_the_loop_spec(student, seed, gen):
+    """Random B, H, W, C (with B == C and H == B traps) match the element-by-element spec"""
+    for shape in examples(st.composite(_batch_shape)(), seed=seed):
+        imgs = fill(shape, gen)
+        scales = fill((shape[0], shape[-1]), gen, low=0, high=2)
+        expect_close(student(imgs, scales), scale_batch_channels_loop(imgs, scales),
+                     what=f"scale_batch_channels(imgs {shape}, scales {(shape[0], shape[-1])})",
+                     hint="each image b uses its own row scales[b]: reshape to (B, 1, 1, C).")

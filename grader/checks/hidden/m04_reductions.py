@@ -1,0 +1,56 @@
+"""Hidden checks for module 4: random shapes and square traps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import strategies as st
+
+from grader.checks import check
+from grader.checks.expect import expect_close, expect_input_unchanged
+from grader.checks.inputs import examples, fill
+from grader.checks.m04_reductions import expect_means, stats_fields
+
+pytestmark = pytest.mark.hidden
+
+_any_shape = st.lists(st.integers(1, 6), min_size=1, max_size=4).filter(
+    lambda s: int(np.prod(s)) >= 2
+)
+
+
+@check("4.1", kind="values", points=1)
+def check_describe_random_tensors_match_numpy(student, seed, gen):
+    """Random shapes and dtypes match NumPy (ddof=1 unbiased, ddof=0 biased)"""
+    for i, shape in enumerate(examples(_any_shape, seed=seed)):
+        dtype = (torch.float32, torch.float64)[i % 2]
+        unbiased = bool(i % 3)
+        x = fill(tuple(shape), gen, dtype, low=-5, high=5)
+        a = x.double().numpy()
+        expected = {
+            "mean": a.mean(), "std": a.std(ddof=1 if unbiased else 0), "min": a.min(), "max": a.max()
+        }
+        reply = student.call(x, unbiased=unbiased)
+        what = f"describe(x of shape {tuple(shape)}, unbiased={unbiased})"
+        got = stats_fields(reply.value, what=what)
+        for name, value in expected.items():
+            expect_close(got[name], torch.tensor(value, dtype=torch.float64).to(dtype),
+                         rtol=1e-5, atol=1e-5, what=f"{what}.{name}")
+        expect_input_unchanged(reply, 0, x, name="x")
+
+
+@st.composite
+def _image_batch(draw: st.DrawFn) -> tuple[int, int, int, int]:
+    c = draw(st.integers(1, 5))
+    h = draw(st.one_of(st.just(c), st.integers(1, 6)))  # H == W == C trap
+    w = draw(st.one_of(st.just(h), st.integers(1, 6)))
+    b = draw(st.one_of(st.just(c), st.integers(1, 5)))  # B == C trap
+    return (b, h, w, c)
+
+
+@check("4.2", kind="values", points=1.5)
+def check_image_means_random_batches_with_square_traps(student, seed, gen):
+    """Random batches, including H == W == C and B == C, match the float64 oracle"""
+    for shape in examples(_image_batch(), seed=seed):
+        x = fill(shape, gen, low=-3, high=3)
+        expect_means(student(x), x, what=f"image_means(x of shape {shape})")

@@ -1,0 +1,72 @@
+"""Seeded inputs: hypothesis-drawn shapes, seeded fills, square traps, non-contiguous layouts."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import torch
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+
+from grader.runner import TensorArg
+
+T = TypeVar("T")
+MAX_EXAMPLES = 25
+
+
+def examples(strategy: st.SearchStrategy[T], *, seed: int, n: int = MAX_EXAMPLES) -> list[T]:
+    """Draw up to ``n`` examples from a hypothesis strategy, reproducibly for ``seed``.
+
+    Hypothesis only generates here (no shrinking, no database): the check loops over the list and
+    reports the first example that fails, with the seed that replays it.
+    """
+    drawn: list[T] = []
+
+    @settings(
+        max_examples=n,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @hypothesis_seed(seed)
+    @given(strategy)
+    def collect(example: T) -> None:
+        drawn.append(example)
+
+    collect()
+    return drawn
+
+
+def sizes(min_value: int = 1, max_value: int = 8) -> st.SearchStrategy[int]:
+    """One dimension size."""
+    return st.integers(min_value=min_value, max_value=max_value)
+
+
+def fill(shape: tuple[int, ...], gen: torch.Generator, dtype: torch.dtype = torch.float32,
+         *, low: float = -2.0, high: float = 2.0) -> torch.Tensor:
+    """A seeded tensor of ``shape``: uniform floats in [low, high), or integers for int dtypes."""
+    if dtype.is_floating_point:
+        return (torch.rand(shape, generator=gen, dtype=torch.float64) * (high - low) + low).to(dtype)
+    if dtype == torch.bool:
+        return torch.rand(shape, generator=gen) < 0.5
+    return torch.randint(int(low), int(high) + 1, shape, generator=gen, dtype=dtype)
+
+
+def on(device: str, tensor: torch.Tensor, *, requires_grad: bool = False) -> TensorArg:
+    """An input placed on ``device`` in the worker."""
+    return TensorArg(tensor, device=device, requires_grad=requires_grad)
+
+
+def transposed(tensor: torch.Tensor, device: str = "cpu") -> TensorArg:
+    """The same values as ``tensor``, but arriving as a non-contiguous transposed view."""
+    if tensor.dim() < 2:
+        return TensorArg(tensor, device=device)
+    base = tensor.transpose(-1, -2).contiguous()
+    return TensorArg(base, device=device, layout=(("transpose", -1, -2),))
+
+
+def layouts(tensor: torch.Tensor, device: str = "cpu") -> list[tuple[str, Any]]:
+    """The tensor as a contiguous input and as a non-contiguous one (name, argument)."""
+    return [("contiguous", TensorArg(tensor, device=device)), ("transposed", transposed(tensor, device))]

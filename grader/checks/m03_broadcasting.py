@@ -1,0 +1,150 @@
+"""Visible checks for module 3: broadcasting."""
+
+from __future__ import annotations
+
+import torch
+
+from grader.checks import check
+from grader.checks.expect import (
+    call_on_device,
+    expect_close,
+    expect_equal,
+    expect_input_unchanged,
+    expect_tensor,
+)
+from grader.checks.inputs import fill, on, transposed
+from grader.outcomes import CheckFailed
+
+SEED_SHAPES = ((1, 6, 4, 1, 7, 2), (5, 6, 1, 3, 1, 2))
+PURE_PYTHON = dict(
+    banned_modules=("torch", "numpy"),
+    why="Implement the rule with plain Python: loop over the right-aligned sizes.",
+)
+
+
+def _broadcast_seed_example(student) -> None:
+    expect_equal(student(*SEED_SHAPES), (5, 6, 4, 3, 7, 2),
+                 what="broadcast_shapes((1, 6, 4, 1, 7, 2), (5, 6, 1, 3, 1, 2))",
+                 hint="return a plain tuple of ints, e.g. tuple(result).")
+
+
+@check("3.1", kind="values", points=1)
+def check_broadcast_shapes_seed_example(student):
+    """The seed example (1, 6, 4, 1, 7, 2) with (5, 6, 1, 3, 1, 2) gives (5, 6, 4, 3, 7, 2)"""
+    _broadcast_seed_example(student)
+
+
+@check("3.1", kind="values", points=1)
+def check_broadcast_shapes_edge_cases(student):
+    """No shapes give (); a 0 broadcasts with 1 but not with 3"""
+    expect_equal(student(), (), what="broadcast_shapes()")
+    expect_equal(student((0,), (1,)), (0,), what="broadcast_shapes((0,), (1,))",
+                 hint="a size of 1 stretches to any size, 0 included.")
+    expect_equal(student((2, 1), (3,)), (2, 3), what="broadcast_shapes((2, 1), (3,))")
+    error = student.raised((0,), (3,))
+    if error is None or "builtins.ValueError" not in error.get("mro", []):
+        got = "no exception" if error is None else error.get("type")
+        raise CheckFailed(
+            f"broadcast_shapes((0,), (3,)) must raise ValueError (0 and 3 differ and neither is 1), "
+            f"got {got}."
+        )
+
+
+@check("3.1", kind="rules", points=0.5)
+def check_broadcast_shapes_is_pure_python(student):
+    """Solves the seed example in pure Python (no torch, no NumPy)"""
+    _broadcast_seed_example(student)
+    student.expect_no_banned(**PURE_PYTHON)
+
+
+@check("3.3", kind="values", points=0.5)
+def check_scale_channels_seed_example(student, gen):
+    """The seed example: a 256x256x3 image times 3 channel scales"""
+    img = fill((256, 256, 3), gen, low=0, high=1)
+    scale = torch.tensor([0.5, 1.0, 2.0])
+    expect_close(student(img, scale), (img.double() * scale.double()).float(),
+                 what="scale_channels(img 256x256x3, scale (3,))")
+
+
+@check("3.3", kind="dtype", points=0.5)
+def check_scale_channels_promotes_dtypes(student, gen):
+    """The dtype follows torch.result_type: uint8 image x float32 scale gives float32"""
+    img = fill((4, 5, 3), gen, torch.uint8, low=0, high=255)
+    for scale_dtype in (torch.float32, torch.float64):
+        scale = fill((3,), gen, scale_dtype, low=0, high=2)
+        expect_tensor(student(img, scale), shape=(4, 5, 3), dtype=torch.result_type(img, scale),
+                      what=f"scale_channels(uint8 image, {scale_dtype} scale)",
+                      hint="multiply directly (img * scale): don't cast the result back to uint8.")
+
+
+@check("3.3", kind="mutation", points=0.25)
+def check_scale_channels_leaves_inputs_unchanged(student, gen):
+    """The image and the scales are left unchanged"""
+    img, scale = fill((6, 7, 3), gen), fill((3,), gen)
+    reply = student.call(img, scale)
+    expect_input_unchanged(reply, 0, img, name="img")
+    expect_input_unchanged(reply, 1, scale, name="scale")
+
+
+@check("3.3", kind="rules", points=0.5)
+def check_scale_channels_has_no_python_loops(student, gen):
+    """Solves the seed example with no Python loops"""
+    check_scale_channels_seed_example(student, gen)
+    student.expect_no_loops()
+
+
+@check("3.3", kind="device", points=0.5)
+def check_scale_channels_output_on_input_device(student, devices, gen):
+    """The result is on the image's device"""
+    img, scale = fill((5, 4, 3), gen), fill((3,), gen)
+    for device in devices.device_round:
+        out = call_on_device(student, device, on(device, img), on(device, scale))
+        expect_tensor(out, shape=(5, 4, 3), dtype=torch.float32, device=device)
+
+
+def _scale_batch_seed(student, gen) -> None:
+    imgs = fill((2, 256, 256, 3), gen, low=0, high=1)
+    scales = fill((2, 3), gen, low=0, high=2)
+    expected = (imgs.double() * scales.double()[:, None, None, :]).float()
+    expect_close(student(imgs, scales), expected, what="scale_batch_channels(2x256x256x3, (2, 3))",
+                 hint="reshape the scales to (B, 1, 1, C) before multiplying.")
+
+
+@check("3.4", kind="values", points=0.5)
+def check_scale_batch_channels_seed_example(student, gen):
+    """The seed example: 2 images of 256x256x3 with scales of shape (2, 3)"""
+    _scale_batch_seed(student, gen)
+
+
+@check("3.4", kind="values", points=0.5)
+def check_scale_batch_channels_accepts_non_contiguous_images(student, gen):
+    """A non-contiguous (transposed) batch of images is scaled correctly"""
+    imgs, scales = fill((3, 4, 5, 2), gen), fill((3, 2), gen)
+    expected = (imgs.double() * scales.double()[:, None, None, :]).float()
+    expect_close(student(transposed(imgs), scales), expected,
+                 what="scale_batch_channels(transposed imgs (3, 4, 5, 2), scales (3, 2))")
+
+
+@check("3.4", kind="mutation", points=0.5)
+def check_scale_batch_channels_leaves_inputs_unchanged(student, gen):
+    """The images and the scales are left unchanged"""
+    imgs, scales = fill((2, 3, 3, 4), gen), fill((2, 4), gen)
+    reply = student.call(imgs, scales)
+    expect_input_unchanged(reply, 0, imgs, name="imgs")
+    expect_input_unchanged(reply, 1, scales, name="scales")
+
+
+@check("3.4", kind="rules", points=0.5)
+def check_scale_batch_channels_has_no_python_loops(student, gen):
+    """Solves the seed example with no Python loops"""
+    _scale_batch_seed(student, gen)
+    student.expect_no_loops()
+
+
+@check("3.4", kind="device", points=0.5)
+def check_scale_batch_channels_output_on_input_device(student, devices, gen):
+    """The result is on the images' device"""
+    imgs, scales = fill((3, 4, 5, 2), gen), fill((3, 2), gen)
+    for device in devices.device_round:
+        out = call_on_device(student, device, on(device, imgs), on(device, scales))
+        expect_tensor(out, shape=(3, 4, 5, 2), dtype=torch.float32, device=device)

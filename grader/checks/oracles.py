@@ -1,0 +1,49 @@
+"""Slow, obviously-correct reference computations (loops and float64) used by the judge.
+
+Never the vectorised solutions: ``solutions/`` is not needed at grading time.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import torch
+
+
+def scale_channels_loop(img: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    """Element by element: out[h, w, c] = img[h, w, c] * scale[c], in the promoted dtype."""
+    dtype = torch.result_type(img, scale)
+    out = torch.empty(img.shape, dtype=torch.float64)
+    for h, w, c in itertools.product(*(range(s) for s in img.shape)):
+        out[h, w, c] = float(img[h, w, c]) * float(scale[c])
+    return out.to(dtype)
+
+
+def scale_batch_channels_loop(imgs: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
+    """Element by element: out[b, h, w, c] = imgs[b, h, w, c] * scales[b, c]."""
+    dtype = torch.result_type(imgs, scales)
+    out = torch.empty(imgs.shape, dtype=torch.float64)
+    for b, h, w, c in itertools.product(*(range(s) for s in imgs.shape)):
+        out[b, h, w, c] = float(imgs[b, h, w, c]) * float(scales[b, c])
+    return out.to(dtype)
+
+
+def argmax_loop(logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per pixel, scan the classes; the first of equal maxima wins."""
+    lead = logits.shape[:-1]
+    labels = torch.empty(lead, dtype=torch.int64)
+    conf = torch.empty(lead, dtype=logits.dtype)
+    for idx in itertools.product(*(range(s) for s in lead)):
+        row = logits[idx].tolist()
+        best = 0
+        for k, v in enumerate(row):
+            if v > row[best]:
+                best = k
+        labels[idx] = best
+        conf[idx] = row[best]
+    return labels, conf
+
+
+def mean64(x: torch.Tensor, dim: int | tuple[int, ...]) -> torch.Tensor:
+    """The mean in float64, cast back to ``x``'s dtype."""
+    return x.to(torch.float64).mean(dim=dim).to(x.dtype)

@@ -1,0 +1,47 @@
+"""Named functions that checks pass as arguments (e.g. the ``f`` of ``autograd_grad``).
+
+Functions never cross the process boundary: the judge names one (plus tensor parameters) and the
+worker builds it from this library. Nothing here is secret; expected values stay in the judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+Fn = Callable[[torch.Tensor], torch.Tensor]
+
+
+def cube_sum() -> Fn:
+    """The seed notebook's y = sum(x**3); its gradient is 3x²."""
+    return lambda x: (x**3).sum()
+
+
+def sin_sum() -> Fn:
+    """y = sum(sin x); its gradient is cos x."""
+    return lambda x: torch.sin(x).sum()
+
+
+def logsumexp_all() -> Fn:
+    """y = log(sum(exp x)) over every element; its gradient is softmax(x)."""
+    return lambda x: torch.logsumexp(x.reshape(-1), dim=0)
+
+
+def quadratic_form(matrix: torch.Tensor) -> Fn:
+    """y = x·A·x for a 1-D x; its gradient is (A + Aᵀ)x."""
+    return lambda x: x @ matrix.to(x.device, x.dtype) @ x
+
+
+def weighted_sum(weights: torch.Tensor) -> Fn:
+    """y = sum(x * w); its gradient is w."""
+    return lambda x: (x * weights.to(x.device, x.dtype)).sum()
+
+
+LIBRARY: dict[str, Callable[..., Fn]] = {
+    "cube_sum": cube_sum,
+    "sin_sum": sin_sum,
+    "logsumexp_all": logsumexp_all,
+    "quadratic_form": quadratic_form,
+    "weighted_sum": weighted_sum,
+}

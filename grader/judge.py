@@ -1,0 +1,204 @@
+"""The judge: runs the checks with pytest against a submission and turns outcomes into a score.
+
+Student code never runs here. The judge reads the submission's files as text (for rule checks and
+the hash), sends inputs to a worker process, and compares what comes back with expected values it
+computes itself. Any conftest.py, ini file or plugin near the submission is ignored: pytest runs on
+the grader's own check folder, with an explicit ini file, ``--noconftest`` and plugin autoload off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from pytest_jsonreport.plugin import JSONReport
+
+import grader
+from grader import seeding
+from grader.catalog import Exercise, select
+from grader.model import CheckResult, ExerciseResult, ExerciseStatus, GradeReport
+from grader.plugin import METADATA_KEY, GraderPlugin, GradingContext
+from grader.runner import DEFAULT_TIMEOUT_S, StudentRunner
+from grader.student import Devices
+from grader.submission import find_submission
+
+CHECKS_DIR = Path(__file__).parent / "checks"
+DEVICE_CHOICES = ("auto", "cpu", "meta", "cuda")
+
+
+class UsageError(Exception):
+    """A request the judge cannot honour (unknown id, missing CUDA...); one line for the user."""
+
+
+def resolve_devices(device: str) -> Devices:
+    """Map ``--device`` to the values device and the device round."""
+    cuda = torch.cuda.is_available()
+    if device == "auto":
+        return Devices(values="cpu", device_round=("meta", "cuda") if cuda else ("meta",))
+    if device == "cuda":
+        if not cuda:
+            raise UsageError("--device cuda was asked for, but CUDA is not available here")
+        return Devices(values="cuda", device_round=("cuda",))
+    if device in ("cpu", "meta"):
+        return Devices(values="cpu", device_round=(device,))
+    raise UsageError(f"unknown device {device!r}; choose from {', '.join(DEVICE_CHOICES)}")
+
+
+def hidden_checks_included(checks_dir: Path = CHECKS_DIR) -> bool:
+    """Whether this install ships hidden checks (a student release may leave them out)."""
+    return any((checks_dir / "hidden").glob("m*.py"))
+
+
+@contextlib.contextmanager
+def _isolated_pytest_env() -> Iterator[None]:
+    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+
+
+def _run_checks(context: GradingContext, checks_dir: Path) -> list[dict[str, Any]]:
+    report_plugin = JSONReport()
+    args = [
+        str(checks_dir),
+        "-c",
+        str(checks_dir / "pytest.ini"),
+        "--rootdir",
+        str(checks_dir),
+        "--noconftest",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "pytest_jsonreport.plugin",
+        "--json-report-file=none",
+        "--capture=no",
+        "--tb=no",
+        "-q",
+    ]
+    sink = io.StringIO()
+    with _isolated_pytest_env(), contextlib.redirect_stdout(sink):
+        pytest.main(args, plugins=[GraderPlugin(context), report_plugin])
+    report = report_plugin.report or {}
+    collect_errors = [
+        c for c in report.get("collectors", []) if c.get("outcome") not in (None, "passed")
+    ]
+    if collect_errors:
+        raise RuntimeError(f"the grader's checks failed to load: {collect_errors[0]}")
+    return [t for t in report.get("tests", []) if METADATA_KEY in t.get("metadata", {})]
+
+
+def _duration(test: dict[str, Any]) -> float:
+    return round(sum(float(test.get(s, {}).get("duration", 0.0)) for s in ("setup", "call")), 6)
+
+
+def _status(checks: Sequence[CheckResult]) -> ExerciseStatus:
+    outcomes = {c.outcome for c in checks}
+    if outcomes and outcomes <= {"not_attempted", "skipped"} and "not_attempted" in outcomes:
+        return "not_attempted"
+    if "timeout" in outcomes:
+        return "timed_out"
+    if "error" in outcomes:
+        return "error"
+    if outcomes - {"passed", "skipped"}:
+        return "failed"
+    return "passed"
+
+
+def _exercise_results(
+    exercises: Sequence[Exercise], tests: list[dict[str, Any]], *, reveal_hidden: bool
+) -> tuple[ExerciseResult, ...]:
+    by_exercise: dict[str, list[CheckResult]] = {e.id: [] for e in exercises}
+    for test in tests:
+        meta = test["metadata"][METADATA_KEY]
+        passed = meta["outcome"] == "passed"
+        hidden = meta["visibility"] == "hidden"
+        by_exercise.setdefault(meta["exercise"], []).append(
+            CheckResult(
+                id=meta["id"],
+                name=meta["name"],
+                exercise_id=meta["exercise"],
+                kind=meta["kind"],
+                points=meta["max_points"] if passed else 0.0,
+                max_points=meta["max_points"],
+                outcome=meta["outcome"],
+                visibility=meta["visibility"],
+                message=None if passed or (hidden and not reveal_hidden) else meta["message"],
+                duration_s=_duration(test),
+            )
+        )
+    results = []
+    for exercise in exercises:
+        checks = tuple(by_exercise[exercise.id])
+        results.append(
+            ExerciseResult(
+                id=exercise.id,
+                name=exercise.name,
+                score=round(sum(c.points for c in checks), 6),
+                max_score=float(exercise.points),
+                status=_status(checks),
+                checks=checks,
+            )
+        )
+    return tuple(results)
+
+
+def grade(
+    submission: Path | str = "exercises",
+    *,
+    exercises: Sequence[str] = (),
+    seed: int | None = None,
+    device: str = "auto",
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    reveal_hidden: bool = False,
+    checks_dir: Path = CHECKS_DIR,
+    prelaunched: subprocess.Popen[bytes] | None = None,
+) -> GradeReport:
+    """Grade a submission (a folder of exercise modules or one module file).
+
+    Raises SubmissionError for an unreadable submission and UsageError for a bad request.
+    """
+    started = time.perf_counter()
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    found = find_submission(Path(submission))
+    try:
+        chosen = select(list(exercises))
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    if timeout_s <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    devices = resolve_devices(device)
+    base_seed = seeding.new_base_seed() if seed is None else int(seed)
+    runner = StudentRunner(timeout_s=timeout_s, prelaunched=prelaunched)
+    try:
+        context = GradingContext(
+            submission=found, runner=runner, seed=base_seed, devices=devices, exercises=chosen
+        )
+        tests = _run_checks(context, checks_dir)
+    finally:
+        runner.close()
+    return GradeReport(
+        tool_version=grader.__version__,
+        torch_version=torch.__version__,
+        submission_path=str(found.path),
+        submission_sha256=found.sha256(),
+        seed=base_seed,
+        devices=(devices.values, *devices.device_round),
+        started_at=started_at,
+        duration_s=round(time.perf_counter() - started, 3),
+        exercises=_exercise_results(chosen, tests, reveal_hidden=reveal_hidden),
+        hidden_included=hidden_checks_included(checks_dir),
+    )

@@ -1,0 +1,47 @@
+"""Exceptions that end a check, each mapped to one report outcome by :mod:`grader.plugin`.
+
+Every message is written for a student: what was expected, what came back, and where.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CheckFailed(AssertionError):
+    """The student's answer is wrong (outcome ``failed``)."""
+
+
+class StudentRaised(CheckFailed):
+    """The student's function raised an exception where a result was expected (``failed``)."""
+
+    def __init__(self, function: str, error: dict[str, Any]) -> None:
+        self.error = error
+        super().__init__(f"{function}() raised {describe_error(error)}")
+
+
+class FunctionMissing(CheckFailed):
+    """The submission has no function of the expected name (``failed``)."""
+
+
+class NotAttempted(Exception):
+    """The stub still raises NotImplementedError (``not_attempted``)."""
+
+
+class GradingError(Exception):
+    """The student's code could not be run to the end: crash, import failure (``error``)."""
+
+
+class CallTimedOut(Exception):
+    """A call ran past its wall-clock limit and the worker was killed (``timeout``)."""
+
+
+def describe_error(error: dict[str, Any]) -> str:
+    """One line for an exception the worker reported: type, message and the student's line."""
+    message = str(error.get("message") or "").strip().splitlines()
+    text = str(error.get("type", "an exception"))
+    if message:
+        text += f": {message[0][:300]}"
+    if error.get("line"):
+        text += f" (line {error['line']} of {error.get('file', 'your file')})"
+    return text

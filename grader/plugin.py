@@ -1,0 +1,163 @@
+"""The judge's pytest plugin: selects checks, seeds them, hands them the student, scores outcomes.
+
+Registered explicitly by :func:`grader.judge.grade` (never through an entry point, so it is not
+loaded into anyone else's pytest runs). Each check's outcome, points and message are attached as
+pytest-json-report metadata, which is what the judge reads back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from grader import seeding
+from grader.catalog import BY_ID, Exercise
+from grader.outcomes import CallTimedOut, CheckFailed, GradingError, NotAttempted
+from grader.runner import StudentRunner
+from grader.student import Devices, StudentFunction
+from grader.submission import Submission
+
+METADATA_KEY = "tensorgrade"
+
+
+@dataclass
+class GradingContext:
+    """What the plugin needs to grade one submission."""
+
+    submission: Submission
+    runner: StudentRunner
+    seed: int
+    devices: Devices
+    exercises: tuple[Exercise, ...]
+    sources: dict[str, str | None] = field(default_factory=dict)
+
+
+def check_id(item: pytest.Item) -> str:
+    """``"<exercise id>::<check function name>"``."""
+    marker = item.get_closest_marker("exercise")
+    exercise = marker.args[0] if marker else "?"
+    return f"{exercise}::{item.name}"
+
+
+def check_name(item: pytest.Item) -> str:
+    """The check's docstring's first line, or its function name as words."""
+    doc = getattr(getattr(item, "function", None), "__doc__", None)
+    if doc and doc.strip():
+        return doc.strip().splitlines()[0].rstrip(".")
+    return item.name.removeprefix("check_").replace("_", " ")
+
+
+def _outcome(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, str | None]:
+    if excinfo is None:
+        return "passed", None
+    exc = excinfo.value
+    if isinstance(exc, NotAttempted):
+        return "not_attempted", str(exc)
+    if isinstance(exc, CallTimedOut):
+        return "timeout", str(exc)
+    if isinstance(exc, GradingError):
+        return "error", str(exc)
+    if isinstance(exc, CheckFailed):
+        return "failed", str(exc)
+    if excinfo.errisinstance(pytest.skip.Exception):
+        return "skipped", str(getattr(exc, "msg", exc))
+    return "error", f"the grader could not check the result ({type(exc).__name__}: {exc})"
+
+
+class GraderPlugin:
+    """Pytest hooks and fixtures for one grading run."""
+
+    def __init__(self, context: GradingContext) -> None:
+        self.context = context
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        for line in (
+            "exercise(id): the exercise a check belongs to",
+            "kind(name): what a check checks",
+            "points(n): what a check is worth",
+            "hidden: a check whose details are not shown to students",
+        ):
+            config.addinivalue_line("markers", line)
+
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        wanted = {e.id for e in self.context.exercises}
+        keep, drop = [], []
+        for item in items:
+            marker = item.get_closest_marker("exercise")
+            (keep if marker and marker.args[0] in wanted else drop).append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+        order = {e.id: i for i, e in enumerate(self.context.exercises)}
+        keep.sort(
+            key=lambda it: (
+                order[it.get_closest_marker("exercise").args[0]],  # type: ignore[union-attr]
+                it.get_closest_marker("hidden") is not None,
+            )
+        )
+        items[:] = keep
+
+    @pytest.fixture
+    def seed(self, request: pytest.FixtureRequest) -> int:
+        """This check's seed: the run's base seed plus crc32 of the check id."""
+        return seeding.check_seed(self.context.seed, check_id(request.node))
+
+    @pytest.fixture
+    def gen(self, seed: int) -> Any:
+        """A torch.Generator seeded for this check (random, numpy and torch are reseeded too)."""
+        return seeding.reseed_everything(seed)
+
+    @pytest.fixture
+    def devices(self) -> Devices:
+        """The devices of this run."""
+        return self.context.devices
+
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> StudentFunction:
+        """The student's function for this check's exercise."""
+        marker = request.node.get_closest_marker("exercise")
+        exercise = BY_ID[marker.args[0]]
+        if exercise.module not in self.context.sources:
+            self.context.sources[exercise.module] = self.context.submission.source(exercise)
+        return StudentFunction(
+            exercise=exercise,
+            function=exercise.name,
+            file=self.context.submission.file_for(exercise),
+            runner=self.context.runner,
+            source_text=self.context.sources[exercise.module],
+        )
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            item.stash[_RESULT] = _outcome(call.excinfo)
+
+    def pytest_json_runtest_metadata(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> dict[str, Any] | None:
+        if call.when == "teardown" or _RESULT not in item.stash:
+            return None
+        outcome, message = item.stash[_RESULT]
+        points = item.get_closest_marker("points")
+        kind = item.get_closest_marker("kind")
+        exercise = item.get_closest_marker("exercise")
+        return {
+            METADATA_KEY: {
+                "id": check_id(item),
+                "name": check_name(item),
+                "exercise": exercise.args[0] if exercise else "?",
+                "kind": kind.args[0] if kind else "values",
+                "max_points": float(points.args[0]) if points else 0.0,
+                "visibility": "hidden" if item.get_closest_marker("hidden") else "visible",
+                "outcome": outcome,
+                "message": message,
+            }
+        }
+
+
+_RESULT = pytest.StashKey[tuple[str, "str | None"]]()

@@ -1,0 +1,380 @@
+"""The judge's handle on the untrusted worker: start it, call student functions, time them out.
+
+A :class:`StudentRunner` owns one worker process at a time for one submission. Each call has a
+wall-clock limit enforced from here by killing the worker's whole process group; a dead or killed
+worker is replaced for the remaining exercises, and the exercise that broke it is marked so its
+later checks are answered at once with the same outcome instead of costing another restart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from grader import protocol
+from grader.launch import launch_worker
+from grader.outcomes import (
+    CallTimedOut,
+    FunctionMissing,
+    GradingError,
+    NotAttempted,
+    StudentRaised,
+    describe_error,
+)
+
+DEFAULT_TIMEOUT_S = 10.0
+STARTUP_TIMEOUT_S = 120.0
+OUTPUT_CAP_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class TensorArg:
+    """An input tensor as the check wants it in the worker.
+
+    ``data`` holds the logical values after ``layout`` is applied to ``base``: the worker receives
+    ``base``, moves it to ``device``, applies the layout ops (transpose, permute, expand, slice) and
+    sets ``requires_grad`` on the result.
+    """
+
+    base: torch.Tensor
+    device: str = "cpu"
+    layout: tuple[tuple[Any, ...], ...] = ()
+    requires_grad: bool = False
+
+
+@dataclass(frozen=True)
+class FunctionArg:
+    """A function from :mod:`grader.functions`, named rather than shipped."""
+
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReturnedTensor:
+    """A tensor the student's function returned: its values (None on meta) and live facts."""
+
+    facts: dict[str, Any]
+    data: torch.Tensor | None
+
+    @property
+    def shape(self) -> torch.Size:
+        """The shape the worker saw."""
+        return torch.Size(self.facts.get("shape", []))
+
+    @property
+    def dtype(self) -> torch.dtype:
+        """The dtype the worker saw."""
+        return protocol.dtype_from_name(str(self.facts.get("dtype")))
+
+    @property
+    def device(self) -> str:
+        """The device the worker saw, e.g. ``"cpu"`` or ``"meta"``."""
+        return str(self.facts.get("device"))
+
+
+@dataclass(frozen=True)
+class InputAfter:
+    """An input tensor as it was right after the call."""
+
+    value: ReturnedTensor
+    version_delta: int
+    requires_grad: bool
+    grad: ReturnedTensor | None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What one call of a student function gave back."""
+
+    value: Any
+    inputs_after: tuple[InputAfter | None, ...]
+    duration_s: float
+
+
+class _ArgEncoder(protocol.Encoder):
+    def encode(self, value: Any) -> Any:
+        if isinstance(value, TensorArg):
+            node = self._encode_tensor(value.base)
+            node.update(
+                device=value.device,
+                shape=list(value.base.shape),
+                dtype=protocol.dtype_name(value.base.dtype),
+                layout=[list(op) for op in value.layout],
+                requires_grad=value.requires_grad,
+            )
+            if value.device == "meta":
+                self.tensors.pop(node["__tensor__"])
+                node["__tensor__"] = None
+            return node
+        if isinstance(value, FunctionArg):
+            return {
+                "__function__": value.name,
+                "params": {k: self.encode(v) for k, v in value.params.items()},
+            }
+        return super().encode(value)
+
+
+def _wrap_tensor(node: dict[str, Any], tensor: torch.Tensor | None) -> ReturnedTensor:
+    facts = {k: v for k, v in node.items() if k != "__tensor__"}
+    if tensor is not None and list(tensor.shape) != list(facts.get("shape", tensor.shape)):
+        raise protocol.ProtocolError("tensor data does not match its declared shape")
+    return ReturnedTensor(facts=facts, data=tensor)
+
+
+class WorkerProcess:
+    """One running worker: a child process, a frame reader thread and an output drain thread."""
+
+    def __init__(
+        self,
+        *,
+        cwd: Path,
+        max_blob_bytes: int = protocol.DEFAULT_MAX_BLOB_BYTES,
+        process: subprocess.Popen[bytes] | None = None,
+    ) -> None:
+        self.process = process or launch_worker(cwd)
+        self.max_blob_bytes = max_blob_bytes
+        self._frames: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._output = bytearray()
+        self._output_tail = bytearray()
+        self.output_dropped = 0
+        self.ready = False
+        threading.Thread(target=self._read_frames, daemon=True).start()
+        threading.Thread(target=self._drain_output, daemon=True).start()
+
+    def _read_frames(self) -> None:
+        assert self.process.stdout is not None
+        while True:
+            try:
+                frame = protocol.read_frame(self.process.stdout, max_blob_bytes=self.max_blob_bytes)
+            except EOFError:
+                self._frames.put(("eof", None))
+                return
+            except (protocol.ProtocolError, OSError, ValueError) as exc:
+                self._frames.put(("bad", exc))
+                return
+            self._frames.put(("frame", frame))
+
+    def _drain_output(self) -> None:
+        assert self.process.stderr is not None
+        while chunk := self.process.stderr.read1(65536):  # type: ignore[attr-defined]
+            room = OUTPUT_CAP_BYTES - len(self._output)
+            self._output += chunk[: max(room, 0)]
+            self.output_dropped += max(len(chunk) - max(room, 0), 0)
+            self._output_tail = (self._output_tail + chunk)[-2048:]
+
+    def output_tail(self, lines: int = 6) -> str:
+        """The last lines the worker printed (for crash messages), control characters removed."""
+        text = bytes(self._output_tail).decode("utf-8", "replace")
+        text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+        return "\n".join(text.strip().splitlines()[-lines:])
+
+    def output(self) -> str:
+        """Everything the student's code printed, up to the cap."""
+        return bytes(self._output).decode("utf-8", "replace")
+
+    def wait(self, timeout: float) -> tuple[str, Any]:
+        """Next frame event: ("frame", (envelope, blob)), ("eof", None), ("bad", exc), ("timeout", None)."""
+        try:
+            return self._frames.get(timeout=timeout)
+        except queue.Empty:
+            return ("timeout", None)
+
+    def send(self, envelope: dict[str, Any], blob: bytes = b"") -> bool:
+        """Send a frame; False if the worker is gone."""
+        try:
+            assert self.process.stdin is not None
+            protocol.write_frame(self.process.stdin, envelope, blob)
+        except (BrokenPipeError, OSError, ValueError):
+            return False
+        return True
+
+    def kill(self) -> None:
+        """Kill the worker and everything it started in its process group."""
+        if self.process.poll() is None:
+            with contextlib.suppress(OSError):
+                if os.name == "posix":
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                else:
+                    self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                if stream is not None:
+                    stream.close()
+
+    def close(self) -> None:
+        """Ask the worker to exit, then make sure it is gone."""
+        self.send({"op": "exit"})
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=1)
+        self.kill()
+
+
+class StudentRunner:
+    """Calls a submission's functions in a worker, one call at a time, with per-call timeouts."""
+
+    def __init__(
+        self,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        workdir: Path | None = None,
+        prelaunched: subprocess.Popen[bytes] | None = None,
+    ) -> None:
+        self.timeout_s = timeout_s
+        self._tempdir = None if workdir else tempfile.TemporaryDirectory(prefix="tensorgrade-")
+        self.workdir = Path(workdir or self._tempdir.name)  # type: ignore[union-attr]
+        self._broken: dict[str, Exception] = {}
+        self._next_id = 0
+        self.restarts = 0
+        self.outputs: list[str] = []
+        self._worker: WorkerProcess | None = None
+        self._worker = WorkerProcess(cwd=self.workdir, process=prelaunched)
+
+    def _spawn(self) -> WorkerProcess:
+        self._worker = WorkerProcess(cwd=self.workdir)
+        return self._worker
+
+    def _ready_worker(self) -> WorkerProcess:
+        worker = self._worker or self._spawn()
+        if not worker.ready:
+            kind, frame = worker.wait(STARTUP_TIMEOUT_S)
+            if kind != "frame" or not frame[0].get("ready"):
+                tail = worker.output_tail()
+                self._retire(worker)
+                raise GradingError(
+                    "the grader could not start a worker process"
+                    + (f"; it printed:\n{tail}" if tail else "")
+                )
+            worker.ready = True
+        return worker
+
+    def _retire(self, worker: WorkerProcess) -> None:
+        worker.kill()
+        self.outputs.append(worker.output())
+        self._worker = None
+
+    def call(
+        self,
+        exercise_id: str,
+        path: Path,
+        function: str,
+        args: Sequence[Any] = (),
+        kwargs: dict[str, Any] | None = None,
+        *,
+        context: str | None = None,
+        timeout_s: float | None = None,
+    ) -> Reply:
+        """Call ``function`` from the module at ``path`` in the worker and return its reply.
+
+        Raises NotAttempted, StudentRaised, FunctionMissing, CallTimedOut or GradingError.
+        """
+        if exercise_id in self._broken:
+            raise self._broken[exercise_id]
+        worker = self._ready_worker()
+        encoder = _ArgEncoder()
+        self._next_id += 1
+        request = {
+            "op": "call",
+            "id": self._next_id,
+            "path": str(path),
+            "function": function,
+            "args": [encoder.encode(a) for a in args],
+            "kwargs": {k: encoder.encode(v) for k, v in (kwargs or {}).items()},
+            "context": context,
+        }
+        limit = self.timeout_s if timeout_s is None else timeout_s
+        sent = worker.send(request, encoder.blob())
+        kind, frame = worker.wait(limit) if sent else ("eof", None)
+        if kind == "timeout":
+            return self._break(
+                exercise_id,
+                worker,
+                CallTimedOut(
+                    f"{function}() did not finish within {limit:g} s; the grader stopped it. "
+                    "Look for an infinite loop or a very slow Python loop."
+                ),
+            )
+        if kind == "bad":
+            return self._break(
+                exercise_id, worker, GradingError(f"{function}() returned an unusable result: {frame}")
+            )
+        if kind == "eof":
+            worker.process.wait(timeout=5)
+            code = worker.process.returncode
+            tail = worker.output_tail()
+            return self._break(
+                exercise_id,
+                worker,
+                GradingError(
+                    f"calling {function}() ended the Python process (exit code {code}): "
+                    "sys.exit, os._exit or a crash in your code"
+                    + (f". Its last output:\n{tail}" if tail else "")
+                ),
+            )
+        envelope, blob = frame
+        return self._reply(exercise_id, path, function, envelope, blob)
+
+    def _break(self, exercise_id: str, worker: WorkerProcess, error: Exception) -> Reply:
+        self._broken[exercise_id] = error
+        self._retire(worker)
+        self.restarts += 1
+        self._spawn()  # start the next worker now, so its torch import overlaps our work
+        raise error
+
+    def _reply(
+        self, exercise_id: str, path: Path, function: str, envelope: dict[str, Any], blob: bytes
+    ) -> Reply:
+        status = envelope.get("status")
+        if status == "import_error":
+            error = envelope.get("error", {})
+            if "builtins.NotImplementedError" in error.get("mro", []):
+                raise NotAttempted(f"{path.name} raises NotImplementedError when imported")
+            raise GradingError(f"{path.name} could not be imported: {describe_error(error)}")
+        if status == "missing":
+            raise FunctionMissing(f"{path.name} has no function named {function}()")
+        if status == "raised":
+            error = envelope.get("error", {})
+            if "builtins.NotImplementedError" in error.get("mro", []):
+                raise NotAttempted(f"{function}() still raises NotImplementedError: not attempted yet")
+            raise StudentRaised(function, error)
+        if status != "ok":
+            raise GradingError(f"the worker answered {status!r}")
+        try:
+            tensors = protocol.unpack_tensors(blob)
+            value = protocol.decode(envelope.get("value"), tensors, tensor_hook=_wrap_tensor)
+            after = tuple(
+                None
+                if item is None
+                else InputAfter(
+                    value=protocol.decode(item["value"], tensors, tensor_hook=_wrap_tensor),
+                    version_delta=int(item["version_delta"]),
+                    requires_grad=bool(item["requires_grad"]),
+                    grad=protocol.decode(item["grad"], tensors, tensor_hook=_wrap_tensor),
+                )
+                for item in envelope.get("inputs_after", [])
+            )
+        except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
+            raise GradingError(f"{function}() returned an unusable result: {exc}") from None
+        return Reply(value=value, inputs_after=after, duration_s=float(envelope.get("duration_s", 0)))
+
+    def close(self) -> None:
+        """Stop the worker and remove its working folder."""
+        if self._worker is not None:
+            self._worker.close()
+            self.outputs.append(self._worker.output())
+            self._worker = None
+        if self._tempdir is not None:
+            self._tempdir.cleanup()

@@ -1,0 +1,109 @@
+"""What a check holds to reach the student's code: a function handle bound to one exercise."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader import rules
+from grader.catalog import Exercise
+from grader.outcomes import CheckFailed, FunctionMissing, GradingError, NotAttempted, StudentRaised
+from grader.runner import Reply, StudentRunner
+
+
+@dataclass(frozen=True)
+class Devices:
+    """Where a run's checks execute."""
+
+    values: str
+    """Device for value checks (real data): ``cpu`` or ``cuda``."""
+    device_round: tuple[str, ...]
+    """Devices whose placement is checked: ``meta`` (and ``cuda`` when present) by default."""
+
+
+@dataclass(frozen=True)
+class StudentFunction:
+    """Calls one of the student's functions in the worker; reads its source for rule checks."""
+
+    exercise: Exercise
+    function: str
+    file: Path | None
+    runner: StudentRunner
+    source_text: str | None
+
+    def other(self, function: str) -> StudentFunction:
+        """The handle of another function of the same exercise (e.g. ``zero_diagonal_``)."""
+        return StudentFunction(self.exercise, function, self.file, self.runner, self.source_text)
+
+    def call(self, *args: Any, context: str | None = None, **kwargs: Any) -> Reply:
+        """Call the function with these arguments and return the full reply."""
+        if self.file is None:
+            raise NotAttempted(f"the submission has no {self.exercise.filename}")
+        return self.runner.call(
+            self.exercise.id, self.file, self.function, args, kwargs, context=context
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the function and return what it returned (tensors as ReturnedTensor)."""
+        return self.call(*args, **kwargs).value
+
+    def raised(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        """Call expecting an exception: its description, or None if the call returned normally."""
+        try:
+            self.call(*args, **kwargs)
+        except StudentRaised as exc:
+            return exc.error
+        return None
+
+    def tree(self) -> ast.Module:
+        """The parsed source of the student's module; a stub function counts as not attempted."""
+        if self.source_text is None:
+            raise NotAttempted(f"the submission has no {self.exercise.filename}")
+        try:
+            tree = ast.parse(self.source_text)
+        except SyntaxError as exc:
+            raise GradingError(
+                f"{self.exercise.filename} has a syntax error at line {exc.lineno}: {exc.msg}"
+            ) from None
+        if rules.find_function(tree, self.function) is None:
+            raise FunctionMissing(f"{self.exercise.filename} has no function named {self.function}()")
+        if rules.is_stub(tree, self.function):
+            raise NotAttempted(f"{self.function}() still raises NotImplementedError")
+        return tree
+
+    def expect_no_loops(self) -> None:
+        """Fail if the function (or a helper it calls) has a loop or comprehension."""
+        self.tree()
+        findings = rules.find_loops(self.source_text or "", self.function)
+        if findings:
+            raise CheckFailed(
+                f"{self.function}() must not use Python loops, but has a "
+                f"{rules.describe_findings(findings, self.exercise.filename)}. "
+                "Use tensor operations (broadcasting, reductions) instead."
+            )
+
+    def expect_no_banned(
+        self,
+        *,
+        banned: tuple[str, ...] = (),
+        banned_modules: tuple[str, ...] = (),
+        banned_methods: tuple[str, ...] = (),
+        why: str = "",
+    ) -> None:
+        """Fail if the function (or a helper it calls) uses a banned name."""
+        self.tree()
+        findings = rules.find_banned(
+            self.source_text or "",
+            self.function,
+            banned=banned,
+            banned_modules=banned_modules,
+            banned_methods=banned_methods,
+        )
+        if findings:
+            raise CheckFailed(
+                f"{self.function}() uses what this exercise does not allow: "
+                f"{rules.describe_findings(findings, self.exercise.filename)}."
+                + (f" {why}" if why else "")
+            )

@@ -1,0 +1,74 @@
+"""Find a submission's exercise modules on disk (the judge reads them as text, never imports them)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.catalog import MODULES, Exercise
+
+MAX_SOURCE_BYTES = 1024 * 1024
+
+
+class SubmissionError(Exception):
+    """The submission path cannot be graded (missing, unreadable, not Python)."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Where each exercise module of one submission lives."""
+
+    path: Path
+    """What the user named: a folder of exercise modules or one module file."""
+    files: dict[str, Path]
+    """Exercise module stem → file; a single-file submission serves every module."""
+
+    def file_for(self, exercise: Exercise) -> Path | None:
+        """The file holding this exercise's functions, or None if the submission lacks it."""
+        return self.files.get(exercise.module)
+
+    def source(self, exercise: Exercise) -> str | None:
+        """The text of the exercise's module (capped), or None if missing or unreadable."""
+        file = self.file_for(exercise)
+        if file is None:
+            return None
+        try:
+            data = file.read_bytes()[:MAX_SOURCE_BYTES]
+        except OSError:
+            return None
+        return data.decode("utf-8", "replace")
+
+    def sha256(self) -> str:
+        """A hash over the graded files' names and bytes, in module order."""
+        digest = hashlib.sha256()
+        for file in sorted(set(self.files.values())):
+            digest.update(file.name.encode() + b"\0")
+            try:
+                digest.update(file.read_bytes())
+            except OSError:
+                digest.update(b"<unreadable>")
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+
+def find_submission(path: Path) -> Submission:
+    """Resolve a folder (modules directly or under ``exercises/``) or a single ``.py`` file."""
+    path = Path(path)
+    if not path.exists():
+        raise SubmissionError(f"{path} does not exist")
+    if path.is_file():
+        if path.suffix != ".py":
+            raise SubmissionError(f"{path} is not a Python file (.py)")
+        resolved = path.resolve()
+        return Submission(path=path, files=dict.fromkeys(MODULES, resolved))
+    if not path.is_dir():
+        raise SubmissionError(f"{path} is neither a folder nor a .py file")
+    folder = path
+    if not any((folder / f"{m}.py").is_file() for m in MODULES) and (path / "exercises").is_dir():
+        folder = path / "exercises"
+    files = {m: (folder / f"{m}.py").resolve() for m in MODULES if (folder / f"{m}.py").is_file()}
+    if not files:
+        expected = ", ".join(f"{m}.py" for m in MODULES)
+        raise SubmissionError(f"{path} holds none of the exercise modules ({expected})")
+    return Submission(path=path, files=files)
