@@ -68,8 +68,6 @@ def select(ids: tuple[str, ...] | list[str] | None) -> tuple[Exercise, ...]:
         return CATALOG
     unknown = [i for i in ids if i not in BY_ID]
     if unknown:
-        raise KeyError(
-            f"unknown exercise id {unknown[0]!r}; known ids: {', '.join(BY_ID)}"
-        )
+        raise KeyError(f"unknown exercise id {unknown[0]!r}; known ids: {', '.join(BY_ID)}")
     wanted = set(ids)
     return tuple(e for e in CATALOG if e.id in wanted)

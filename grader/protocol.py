@@ -182,7 +182,9 @@ def _safe_repr(value: Any) -> str:
     return text[:200]
 
 
-def decode(node: Any, tensors: dict[str, torch.Tensor], *, tensor_hook: Callable | None = None) -> Any:
+def decode(
+    node: Any, tensors: dict[str, torch.Tensor], *, tensor_hook: Callable | None = None
+) -> Any:
     """Rebuild plain data from an encoded tree.
 
     ``tensor_hook(node, tensor_or_None)`` may replace each decoded tensor (the judge wraps

@@ -76,7 +76,9 @@ def is_stub(tree: ast.Module, name: str) -> bool:
     fn = find_function(tree, name)
     if fn is None:
         return False
-    body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    body = [
+        s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+    ]
     if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
         return False
     exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
@@ -113,9 +115,7 @@ def _dotted(node: ast.expr, aliases: dict[str, str]) -> str | None:
 
 def _reachable_functions(tree: ast.Module, name: str) -> list[ast.AST]:
     """The function and every module-level function it (transitively) refers to by name."""
-    top = {
-        n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
+    top = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     start = find_function(tree, name)
     if start is None:
         return []
@@ -177,12 +177,15 @@ def find_banned(
             dotted = _dotted(node, aliases)
             if dotted is None:
                 continue
-            if isinstance(node, ast.Name) and node.id in DYNAMIC_LOOKUPS and (
-                banned_set or modules
+            if (
+                isinstance(node, ast.Name)
+                and node.id in DYNAMIC_LOOKUPS
+                and (banned_set or modules)
             ):
                 findings.add(Finding(node.lineno, f"{node.id}() (dynamic lookups are not allowed)"))
             elif dotted in banned_set or (
-                dotted.split(".")[0] in modules and isinstance(node, (ast.Name, ast.Attribute))
+                dotted.split(".")[0] in modules
+                and isinstance(node, (ast.Name, ast.Attribute))
                 and (isinstance(node, ast.Attribute) or aliases.get(node.id))
             ):
                 findings.add(Finding(node.lineno, dotted))

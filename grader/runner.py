@@ -185,7 +185,7 @@ class WorkerProcess:
         return bytes(self._output).decode("utf-8", "replace")
 
     def wait(self, timeout: float) -> tuple[str, Any]:
-        """Next frame event: ("frame", (envelope, blob)), ("eof", None), ("bad", exc), ("timeout", None)."""
+        """The next event: ("frame", (envelope, blob)), ("eof" | "bad" | "timeout", detail)."""
         try:
             return self._frames.get(timeout=timeout)
         except queue.Empty:
@@ -309,7 +309,9 @@ class StudentRunner:
             )
         if kind == "bad":
             return self._break(
-                exercise_id, worker, GradingError(f"{function}() returned an unusable result: {frame}")
+                exercise_id,
+                worker,
+                GradingError(f"{function}() returned an unusable result: {frame}"),
             )
         if kind == "eof":
             worker.process.wait(timeout=5)
@@ -348,7 +350,9 @@ class StudentRunner:
         if status == "raised":
             error = envelope.get("error", {})
             if "builtins.NotImplementedError" in error.get("mro", []):
-                raise NotAttempted(f"{function}() still raises NotImplementedError: not attempted yet")
+                raise NotAttempted(
+                    f"{function}() still raises NotImplementedError: not attempted yet"
+                )
             raise StudentRaised(function, error)
         if status != "ok":
             raise GradingError(f"the worker answered {status!r}")
@@ -368,7 +372,9 @@ class StudentRunner:
             )
         except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
             raise GradingError(f"{function}() returned an unusable result: {exc}") from None
-        return Reply(value=value, inputs_after=after, duration_s=float(envelope.get("duration_s", 0)))
+        return Reply(
+            value=value, inputs_after=after, duration_s=float(envelope.get("duration_s", 0))
+        )
 
     def close(self) -> None:
         """Stop the worker and remove its working folder."""

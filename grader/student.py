@@ -68,7 +68,9 @@ class StudentFunction:
                 f"{self.exercise.filename} has a syntax error at line {exc.lineno}: {exc.msg}"
             ) from None
         if rules.find_function(tree, self.function) is None:
-            raise FunctionMissing(f"{self.exercise.filename} has no function named {self.function}()")
+            raise FunctionMissing(
+                f"{self.exercise.filename} has no function named {self.function}()"
+            )
         if rules.is_stub(tree, self.function):
             raise NotAttempted(f"{self.function}() still raises NotImplementedError")
         return tree

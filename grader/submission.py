@@ -1,4 +1,4 @@
-"""Find a submission's exercise modules on disk (the judge reads them as text, never imports them)."""
+"""Find a submission's exercise modules on disk (the judge reads them as text, never imports)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 
 def _take_protocol_streams() -> tuple[BinaryIO, BinaryIO]:
-    """Keep private copies of stdin/stdout for frames; point fds 0/1 where student code can't hurt."""
+    """Keep private copies of stdin/stdout for frames; point fds 0/1 where students can't hurt."""
     proto_in = os.fdopen(os.dup(0), "rb")
     proto_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_RDONLY)

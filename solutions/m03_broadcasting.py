@@ -87,7 +87,8 @@ def scale_batch_channels(imgs: Tensor, scales: Tensor) -> Tensor:
     Not allowed: Python loops.
 
     Example (the seed notebook): 2 images of 256×256×3, scales of shape (2, 3):
-        >>> scale_batch_channels(torch.ones(2, 256, 256, 3), torch.tensor([[1., 2., 3.], [4., 5., 6.]]))[1, 0, 0]
+        >>> scales = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        >>> scale_batch_channels(torch.ones(2, 256, 256, 3), scales)[1, 0, 0]
         tensor([4., 5., 6.])
 
     Hint: ``imgs * scales`` fails ("size of tensor a (256) must match the size of tensor b (2)"):

@@ -58,11 +58,13 @@ def expect_tensor(
         )
     if shape is not None and tuple(value.shape) != tuple(shape):
         raise CheckFailed(
-            f"expected {what} to have shape {_fmt_shape(shape)}, got {_fmt_shape(value.shape)}.{tip}"
+            f"expected {what} to have shape {_fmt_shape(shape)}, "
+            f"got {_fmt_shape(value.shape)}.{tip}"
         )
     if dtype is not None and value.dtype != dtype:
         raise CheckFailed(
-            f"expected {what} to have dtype {_fmt_dtype(dtype)}, got {_fmt_dtype(value.dtype)}.{tip}"
+            f"expected {what} to have dtype {_fmt_dtype(dtype)}, "
+            f"got {_fmt_dtype(value.dtype)}.{tip}"
         )
     if device is not None and torch.device(value.device).type != torch.device(device).type:
         raise CheckFailed(
@@ -141,7 +143,9 @@ def expect_close(
 
 def expect_input_unchanged(reply: Reply, index: int, original: torch.Tensor, *, name: str) -> None:
     """Fail if argument ``index`` was modified in place (values or version counter)."""
-    after: InputAfter | None = reply.inputs_after[index] if index < len(reply.inputs_after) else None
+    after: InputAfter | None = (
+        reply.inputs_after[index] if index < len(reply.inputs_after) else None
+    )
     if after is None:
         raise CheckFailed(f"the grader could not read back {name} after the call.")
     changed_values = after.value.data is not None and not torch.equal(

@@ -44,11 +44,19 @@ def sizes(min_value: int = 1, max_value: int = 8) -> st.SearchStrategy[int]:
     return st.integers(min_value=min_value, max_value=max_value)
 
 
-def fill(shape: tuple[int, ...], gen: torch.Generator, dtype: torch.dtype = torch.float32,
-         *, low: float = -2.0, high: float = 2.0) -> torch.Tensor:
+def fill(
+    shape: tuple[int, ...],
+    gen: torch.Generator,
+    dtype: torch.dtype = torch.float32,
+    *,
+    low: float = -2.0,
+    high: float = 2.0,
+) -> torch.Tensor:
     """A seeded tensor of ``shape``: uniform floats in [low, high), or integers for int dtypes."""
     if dtype.is_floating_point:
-        return (torch.rand(shape, generator=gen, dtype=torch.float64) * (high - low) + low).to(dtype)
+        return (torch.rand(shape, generator=gen, dtype=torch.float64) * (high - low) + low).to(
+            dtype
+        )
     if dtype == torch.bool:
         return torch.rand(shape, generator=gen) < 0.5
     return torch.randint(int(low), int(high) + 1, shape, generator=gen, dtype=dtype)
@@ -69,4 +77,7 @@ def transposed(tensor: torch.Tensor, device: str = "cpu") -> TensorArg:
 
 def layouts(tensor: torch.Tensor, device: str = "cpu") -> list[tuple[str, Any]]:
     """The tensor as a contiguous input and as a non-contiguous one (name, argument)."""
-    return [("contiguous", TensorArg(tensor, device=device)), ("transposed", transposed(tensor, device))]
+    return [
+        ("contiguous", TensorArg(tensor, device=device)),
+        ("transposed", transposed(tensor, device)),
+    ]

@@ -45,8 +45,13 @@ def check_linspace_honours_the_device_argument(student, devices):
     """The device argument is honoured"""
     for device in devices.device_round:
         out = call_on_device(student, device, -1.0, 1.0, 7, device=device)
-        expect_tensor(out, shape=(7,), dtype=torch.float64, device=device,
-                      what=f"linspace_like_numpy(-1, 1, 7, device='{device}')")
+        expect_tensor(
+            out,
+            shape=(7,),
+            dtype=torch.float64,
+            device=device,
+            what=f"linspace_like_numpy(-1, 1, 7, device='{device}')",
+        )
 
 
 @check("1.1", kind="rules", points=0.5)
@@ -63,9 +68,12 @@ def check_linspace_uses_torch_not_numpy(student):
 def check_arange_reshape_seed_example(student):
     """arange_reshape((3, 4, 4)) is arange(48) laid out row-major, int64 and contiguous"""
     out = student((3, 4, 4))
-    expect_close(out, torch.arange(48, dtype=torch.int64).reshape(3, 4, 4),
-                 what="arange_reshape((3, 4, 4))",
-                 hint="torch.arange gives int64 for integer arguments; then .reshape(shape).")
+    expect_close(
+        out,
+        torch.arange(48, dtype=torch.int64).reshape(3, 4, 4),
+        what="arange_reshape((3, 4, 4))",
+        hint="torch.arange gives int64 for integer arguments; then .reshape(shape).",
+    )
     if not out.facts.get("contiguous"):
         from grader.outcomes import CheckFailed
 
@@ -77,5 +85,10 @@ def check_arange_reshape_honours_the_device_argument(student, devices):
     """The device argument is honoured"""
     for device in devices.device_round:
         out = call_on_device(student, device, (2, 3), device=device)
-        expect_tensor(out, shape=(2, 3), dtype=torch.int64, device=device,
-                      what=f"arange_reshape((2, 3), device='{device}')")
+        expect_tensor(
+            out,
+            shape=(2, 3),
+            dtype=torch.int64,
+            device=device,
+            what=f"arange_reshape((2, 3), device='{device}')",
+        )

@@ -16,16 +16,19 @@ from grader.checks.inputs import fill, on, transposed
 from grader.outcomes import CheckFailed
 
 SEED_SHAPES = ((1, 6, 4, 1, 7, 2), (5, 6, 1, 3, 1, 2))
-PURE_PYTHON = dict(
-    banned_modules=("torch", "numpy"),
-    why="Implement the rule with plain Python: loop over the right-aligned sizes.",
-)
+PURE_PYTHON = {
+    "banned_modules": ("torch", "numpy"),
+    "why": "Implement the rule with plain Python: loop over the right-aligned sizes.",
+}
 
 
 def _broadcast_seed_example(student) -> None:
-    expect_equal(student(*SEED_SHAPES), (5, 6, 4, 3, 7, 2),
-                 what="broadcast_shapes((1, 6, 4, 1, 7, 2), (5, 6, 1, 3, 1, 2))",
-                 hint="return a plain tuple of ints, e.g. tuple(result).")
+    expect_equal(
+        student(*SEED_SHAPES),
+        (5, 6, 4, 3, 7, 2),
+        what="broadcast_shapes((1, 6, 4, 1, 7, 2), (5, 6, 1, 3, 1, 2))",
+        hint="return a plain tuple of ints, e.g. tuple(result).",
+    )
 
 
 @check("3.1", kind="values", points=1)
@@ -38,14 +41,19 @@ def check_broadcast_shapes_seed_example(student):
 def check_broadcast_shapes_edge_cases(student):
     """No shapes give (); a 0 broadcasts with 1 but not with 3"""
     expect_equal(student(), (), what="broadcast_shapes()")
-    expect_equal(student((0,), (1,)), (0,), what="broadcast_shapes((0,), (1,))",
-                 hint="a size of 1 stretches to any size, 0 included.")
+    expect_equal(
+        student((0,), (1,)),
+        (0,),
+        what="broadcast_shapes((0,), (1,))",
+        hint="a size of 1 stretches to any size, 0 included.",
+    )
     expect_equal(student((2, 1), (3,)), (2, 3), what="broadcast_shapes((2, 1), (3,))")
     error = student.raised((0,), (3,))
     if error is None or "builtins.ValueError" not in error.get("mro", []):
         got = "no exception" if error is None else error.get("type")
         raise CheckFailed(
-            f"broadcast_shapes((0,), (3,)) must raise ValueError (0 and 3 differ and neither is 1), "
+            "broadcast_shapes((0,), (3,)) must raise ValueError "
+            "(0 and 3 differ and neither is 1), "
             f"got {got}."
         )
 
@@ -62,8 +70,11 @@ def check_scale_channels_seed_example(student, gen):
     """The seed example: a 256x256x3 image times 3 channel scales"""
     img = fill((256, 256, 3), gen, low=0, high=1)
     scale = torch.tensor([0.5, 1.0, 2.0])
-    expect_close(student(img, scale), (img.double() * scale.double()).float(),
-                 what="scale_channels(img 256x256x3, scale (3,))")
+    expect_close(
+        student(img, scale),
+        (img.double() * scale.double()).float(),
+        what="scale_channels(img 256x256x3, scale (3,))",
+    )
 
 
 @check("3.3", kind="dtype", points=0.5)
@@ -72,9 +83,13 @@ def check_scale_channels_promotes_dtypes(student, gen):
     img = fill((4, 5, 3), gen, torch.uint8, low=0, high=255)
     for scale_dtype in (torch.float32, torch.float64):
         scale = fill((3,), gen, scale_dtype, low=0, high=2)
-        expect_tensor(student(img, scale), shape=(4, 5, 3), dtype=torch.result_type(img, scale),
-                      what=f"scale_channels(uint8 image, {scale_dtype} scale)",
-                      hint="multiply directly (img * scale): don't cast the result back to uint8.")
+        expect_tensor(
+            student(img, scale),
+            shape=(4, 5, 3),
+            dtype=torch.result_type(img, scale),
+            what=f"scale_channels(uint8 image, {scale_dtype} scale)",
+            hint="multiply directly (img * scale): don't cast the result back to uint8.",
+        )
 
 
 @check("3.3", kind="mutation", points=0.25)
@@ -106,8 +121,12 @@ def _scale_batch_seed(student, gen) -> None:
     imgs = fill((2, 256, 256, 3), gen, low=0, high=1)
     scales = fill((2, 3), gen, low=0, high=2)
     expected = (imgs.double() * scales.double()[:, None, None, :]).float()
-    expect_close(student(imgs, scales), expected, what="scale_batch_channels(2x256x256x3, (2, 3))",
-                 hint="reshape the scales to (B, 1, 1, C) before multiplying.")
+    expect_close(
+        student(imgs, scales),
+        expected,
+        what="scale_batch_channels(2x256x256x3, (2, 3))",
+        hint="reshape the scales to (B, 1, 1, C) before multiplying.",
+    )
 
 
 @check("3.4", kind="values", points=0.5)
@@ -121,8 +140,11 @@ def check_scale_batch_channels_accepts_non_contiguous_images(student, gen):
     """A non-contiguous (transposed) batch of images is scaled correctly"""
     imgs, scales = fill((3, 4, 5, 2), gen), fill((3, 2), gen)
     expected = (imgs.double() * scales.double()[:, None, None, :]).float()
-    expect_close(student(transposed(imgs), scales), expected,
-                 what="scale_batch_channels(transposed imgs (3, 4, 5, 2), scales (3, 2))")
+    expect_close(
+        student(transposed(imgs), scales),
+        expected,
+        what="scale_batch_channels(transposed imgs (3, 4, 5, 2), scales (3, 2))",
+    )
 
 
 @check("3.4", kind="mutation", points=0.5)

@@ -37,8 +37,14 @@ def check_describe_seed_example(student):
     for unbiased, std in ((True, 1.6520), (False, 1.4307)):
         what = f"describe([0.5, 1, 3, 4], unbiased={unbiased})"
         got = stats_fields(student(x, unbiased=unbiased), what=what)
-        expect_close(got["std"], torch.tensor(std), atol=5e-5, rtol=0, what=f"{what}.std",
-                     hint="unbiased=True divides by n-1 (torch's default), False by n (NumPy's).")
+        expect_close(
+            got["std"],
+            torch.tensor(std),
+            atol=5e-5,
+            rtol=0,
+            what=f"{what}.std",
+            hint="unbiased=True divides by n-1 (torch's default), False by n (NumPy's).",
+        )
         expect_close(got["mean"], torch.tensor(2.125), what=f"{what}.mean")
         expect_close(got["min"], torch.tensor(0.5), what=f"{what}.min")
         expect_close(got["max"], torch.tensor(4.0), what=f"{what}.max")
@@ -51,8 +57,13 @@ def check_describe_returns_stats_of_0_dim_tensors(student, gen):
         x = fill((3, 4), gen, dtype)
         got = stats_fields(student(x), what="describe(x)")
         for name, value in got.items():
-            expect_tensor(value, shape=(), dtype=dtype, what=f"describe(x).{name}",
-                          hint="reduce over every element (x.mean(), not x.mean(0)).")
+            expect_tensor(
+                value,
+                shape=(),
+                dtype=dtype,
+                what=f"describe(x).{name}",
+                hint="reduce over every element (x.mean(), not x.mean(0)).",
+            )
 
 
 @check("4.1", kind="device", points=0.5)
@@ -73,7 +84,9 @@ def expected_means(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.T
 def expect_means(out, x: torch.Tensor, *, what: str) -> None:
     """Compare image_means's three outputs against the float64 oracle."""
     if not isinstance(out, tuple) or len(out) != 3:
-        raise CheckFailed(f"expected {what} to return a tuple of 3 tensors, got {type(out).__name__}.")
+        raise CheckFailed(
+            f"expected {what} to return a tuple of 3 tensors, got {type(out).__name__}."
+        )
     atol = 1e-5 * max(1.0, float(x.abs().max())) if x.numel() else 1e-5
     names = ("batch_mean", "channel_mean", "per_channel")
     hints = ("mean over dim 0", "mean over the last dim (channels)", "mean over dims (0, 1, 2)")
@@ -95,8 +108,9 @@ def check_image_means_shapes(student, gen):
     out = student(x)
     if not isinstance(out, tuple) or len(out) != 3:
         raise CheckFailed(f"expected a tuple of 3 tensors, got {type(out).__name__}.")
-    for got, shape, name in zip(out, ((3, 4, 5), (2, 3, 4), (5,)), ("batch_mean", "channel_mean",
-                                                                        "per_channel")):
+    for got, shape, name in zip(
+        out, ((3, 4, 5), (2, 3, 4), (5,)), ("batch_mean", "channel_mean", "per_channel")
+    ):
         expect_tensor(got, shape=shape, what=f"{name} for x of shape (2, 3, 4, 5)")
 
 

@@ -14,11 +14,16 @@ from grader.outcomes import CheckFailed
 def expect_mask(out, logits: torch.Tensor, *, what: str) -> None:
     """Compare (labels, confidence) against the loop spec."""
     if not isinstance(out, tuple) or len(out) != 2:
-        raise CheckFailed(f"expected {what} to return (labels, confidence), got "
-                          f"{type(out).__name__}.")
+        raise CheckFailed(
+            f"expected {what} to return (labels, confidence), got {type(out).__name__}."
+        )
     labels, conf = argmax_loop(logits)
-    expect_close(out[0], labels, what=f"{what} labels",
-                 hint="labels come first: torch.max returns (values, indices).")
+    expect_close(
+        out[0],
+        labels,
+        what=f"{what} labels",
+        hint="labels come first: torch.max returns (values, indices).",
+    )
     expect_close(out[1], conf, what=f"{what} confidence")
 
 
@@ -43,8 +48,13 @@ def check_segmentation_mask_dtypes(student, gen):
         out = student(fill((3, 2, 4), gen, dtype))
         if not isinstance(out, tuple) or len(out) != 2:
             raise CheckFailed(f"expected (labels, confidence), got {type(out).__name__}.")
-        expect_tensor(out[0], shape=(3, 2), dtype=torch.int64, what=f"labels for {dtype} logits",
-                      hint="use the indices of torch.max / torch.argmax (int64).")
+        expect_tensor(
+            out[0],
+            shape=(3, 2),
+            dtype=torch.int64,
+            what=f"labels for {dtype} logits",
+            hint="use the indices of torch.max / torch.argmax (int64).",
+        )
         expect_tensor(out[1], shape=(3, 2), dtype=dtype, what=f"confidence for {dtype} logits")
 
 

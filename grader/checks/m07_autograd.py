@@ -21,8 +21,10 @@ CUBE_SUM = FunctionArg("cube_sum")
 def expect_detached(out, *, what: str) -> None:
     """Fail if the returned gradient still carries a graph."""
     if out.facts.get("requires_grad") or out.facts.get("grad_fn"):
-        raise CheckFailed(f"{what} is still attached to the autograd graph "
-                          f"(requires_grad=True); return grad.detach().")
+        raise CheckFailed(
+            f"{what} is still attached to the autograd graph "
+            f"(requires_grad=True); return grad.detach()."
+        )
 
 
 @check("7.1", kind="gradient", points=1)
@@ -31,8 +33,12 @@ def check_autograd_grad_seed_example_is_3x_squared(student, gen):
     for dtype in (torch.float32, torch.float64):
         x = fill((5,), gen, dtype)
         out = student(CUBE_SUM, x)
-        expect_close(out, 3 * x**2, what=f"autograd_grad(sum(x**3), {dtype} x)",
-                     hint="use torch.autograd.grad(f(leaf), leaf) on a leaf that requires grad.")
+        expect_close(
+            out,
+            3 * x**2,
+            what=f"autograd_grad(sum(x**3), {dtype} x)",
+            hint="use torch.autograd.grad(f(leaf), leaf) on a leaf that requires grad.",
+        )
 
 
 @check("7.1", kind="autograd", points=0.5)
@@ -47,11 +53,15 @@ def check_autograd_grad_has_no_side_effects(student, gen):
         expect_input_unchanged(reply, 1, x, name="x")
         after = reply.inputs_after[1]
         if after is not None and after.requires_grad != requires_grad:
-            raise CheckFailed(f"{what}: your function changed x.requires_grad to "
-                              f"{after.requires_grad}. Work on x.detach().requires_grad_().")
+            raise CheckFailed(
+                f"{what}: your function changed x.requires_grad to "
+                f"{after.requires_grad}. Work on x.detach().requires_grad_()."
+            )
         if after is not None and after.grad is not None:
-            raise CheckFailed(f"{what}: x.grad was set. backward() writes .grad; use "
-                              "torch.autograd.grad, which returns the gradient instead.")
+            raise CheckFailed(
+                f"{what}: x.grad was set. backward() writes .grad; use "
+                "torch.autograd.grad, which returns the gradient instead."
+            )
 
 
 @check("7.1", kind="autograd", points=0.5)
@@ -61,10 +71,15 @@ def check_autograd_grad_works_inside_no_grad(student, gen):
     try:
         out = student.call(CUBE_SUM, x, context="no_grad").value
     except CheckFailed as exc:
-        raise CheckFailed(f"inside torch.no_grad(): {exc} Wrap your work in "
-                          "torch.enable_grad().") from None
-    expect_close(out, 3 * x**2, what="autograd_grad(sum(x**3), x) inside torch.no_grad()",
-                 hint="wrap the computation in `with torch.enable_grad():`.")
+        raise CheckFailed(
+            f"inside torch.no_grad(): {exc} Wrap your work in torch.enable_grad()."
+        ) from None
+    expect_close(
+        out,
+        3 * x**2,
+        what="autograd_grad(sum(x**3), x) inside torch.no_grad()",
+        hint="wrap the computation in `with torch.enable_grad():`.",
+    )
 
 
 @check("7.1", kind="device", points=0.5)

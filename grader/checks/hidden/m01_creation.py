@@ -28,8 +28,13 @@ def check_linspace_random_ranges_match_numpy(student, seed):
     for start, stop, num in examples(_ranges, seed=seed):
         expected = torch.from_numpy(np.linspace(start, stop, num))
         scale = max(1.0, abs(start), abs(stop))
-        expect_close(student(start, stop, num), expected, rtol=1e-12, atol=1e-12 * scale,
-                     what=f"linspace_like_numpy({start!r}, {stop!r}, {num})")
+        expect_close(
+            student(start, stop, num),
+            expected,
+            rtol=1e-12,
+            atol=1e-12 * scale,
+            what=f"linspace_like_numpy({start!r}, {stop!r}, {num})",
+        )
 
 
 _shapes = st.lists(st.integers(0, 5), min_size=0, max_size=4).map(tuple)
@@ -42,5 +47,6 @@ def check_arange_reshape_random_shapes(student, seed):
     for shape in cases:
         n = math.prod(shape)
         out = student(shape)
-        expect_close(out, torch.arange(n, dtype=torch.int64).reshape(shape),
-                     what=f"arange_reshape({shape})")
+        expect_close(
+            out, torch.arange(n, dtype=torch.int64).reshape(shape), what=f"arange_reshape({shape})"
+        )

@@ -68,8 +68,11 @@ def check_scale_channels_random_images_match_the_loop_spec(student, seed, gen):
         dtype = (torch.float32, torch.float64, torch.uint8)[i % 3]
         img = fill(shape, gen, dtype, low=0, high=255 if dtype == torch.uint8 else 1)
         scale = fill(shape[-1:], gen, torch.float32, low=0, high=2)
-        expect_close(student(img, scale), scale_channels_loop(img, scale),
-                     what=f"scale_channels({dtype} image {shape}, scale {tuple(scale.shape)})")
+        expect_close(
+            student(img, scale),
+            scale_channels_loop(img, scale),
+            what=f"scale_channels({dtype} image {shape}, scale {tuple(scale.shape)})",
+        )
 
 
 def _batch_shape(draw: st.DrawFn) -> tuple[int, int, int, int]:
@@ -86,6 +89,9 @@ def check_scale_batch_channels_random_batches_match_the_loop_spec(student, seed,
     for shape in examples(st.composite(_batch_shape)(), seed=seed):
         imgs = fill(shape, gen)
         scales = fill((shape[0], shape[-1]), gen, low=0, high=2)
-        expect_close(student(imgs, scales), scale_batch_channels_loop(imgs, scales),
-                     what=f"scale_batch_channels(imgs {shape}, scales {(shape[0], shape[-1])})",
-                     hint="each image b uses its own row scales[b]: reshape to (B, 1, 1, C).")
+        expect_close(
+            student(imgs, scales),
+            scale_batch_channels_loop(imgs, scales),
+            what=f"scale_batch_channels(imgs {shape}, scales {(shape[0], shape[-1])})",
+            hint="each image b uses its own row scales[b]: reshape to (B, 1, 1, C).",
+        )

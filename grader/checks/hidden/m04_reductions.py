@@ -28,14 +28,22 @@ def check_describe_random_tensors_match_numpy(student, seed, gen):
         x = fill(tuple(shape), gen, dtype, low=-5, high=5)
         a = x.double().numpy()
         expected = {
-            "mean": a.mean(), "std": a.std(ddof=1 if unbiased else 0), "min": a.min(), "max": a.max()
+            "mean": a.mean(),
+            "std": a.std(ddof=1 if unbiased else 0),
+            "min": a.min(),
+            "max": a.max(),
         }
         reply = student.call(x, unbiased=unbiased)
         what = f"describe(x of shape {tuple(shape)}, unbiased={unbiased})"
         got = stats_fields(reply.value, what=what)
         for name, value in expected.items():
-            expect_close(got[name], torch.tensor(value, dtype=torch.float64).to(dtype),
-                         rtol=1e-5, atol=1e-5, what=f"{what}.{name}")
+            expect_close(
+                got[name],
+                torch.tensor(value, dtype=torch.float64).to(dtype),
+                rtol=1e-5,
+                atol=1e-5,
+                what=f"{what}.{name}",
+            )
         expect_input_unchanged(reply, 0, x, name="x")
 
 

@@ -27,5 +27,6 @@ def check_autograd_grad_matches_closed_forms(student, gen):
         ("sum(x * w)", FunctionArg("weighted_sum", {"weights": w}), w),
     ]
     for name, fn, expected in cases:
-        expect_close(student(fn, x), expected, rtol=1e-7, atol=1e-9,
-                     what=f"autograd_grad({name}, x)")
+        expect_close(
+            student(fn, x), expected, rtol=1e-7, atol=1e-9, what=f"autograd_grad({name}, x)"
+        )
