@@ -166,6 +166,7 @@ def grade(
     reveal_hidden: bool = False,
     checks_dir: Path = CHECKS_DIR,
     prelaunched: subprocess.Popen[bytes] | None = None,
+    workdir: Path | None = None,
 ) -> GradeReport:
     """Grade a submission (a folder of exercise modules or one module file).
 
@@ -182,7 +183,7 @@ def grade(
         raise UsageError("--timeout must be a positive number of seconds")
     devices = resolve_devices(device)
     base_seed = seeding.new_base_seed() if seed is None else int(seed)
-    runner = StudentRunner(timeout_s=timeout_s, prelaunched=prelaunched)
+    runner = StudentRunner(timeout_s=timeout_s, prelaunched=prelaunched, workdir=workdir)
     try:
         context = GradingContext(
             submission=found, runner=runner, seed=base_seed, devices=devices, exercises=chosen

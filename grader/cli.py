@@ -1,0 +1,198 @@
+"""The ``grade`` command line: options in, a library call, a reporter, an exit code.
+
+``grade`` alone is ``grade run``. Exit codes: 0 when grading ran (any score), 1 when
+``--fail-under`` is not met (or ``validate`` finds a problem), 2 for bad usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from grader import __version__
+from grader.catalog import CATALOG, select
+from grader.submission import SubmissionError, find_submission
+
+EXIT_OK, EXIT_FAIL_UNDER, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "gradescope")
+
+
+class Fatal(click.ClickException):
+    """A one-line error for the user, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"grade: error: {self.format_message()}", err=True)
+
+
+class DefaultRunGroup(click.Group):
+    """A group whose default command is ``run``: ``grade --seed 3`` means ``grade run --seed 3``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = args[0] if args else None
+        if first not in self.commands and first not in ("--help", "-h", "--version"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultRunGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tensorgrade")
+def cli() -> None:
+    """Grade PyTorch tensor exercises. `grade` alone grades ./exercises."""
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@click.option("--submission", "submission", type=click.Path(path_type=Path), default="exercises",
+              show_default=True, help="A folder of exercise modules, or a single module file.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Base seed; the report prints it so a run can be replayed.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "meta", "cuda"]), default="auto",
+              show_default=True, help="auto: values on cpu, device round on meta (+ cuda).")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True, help="Seconds one call of your function may take.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="What to print.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Also write the JSON report (schema v1) to this file.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None,
+              help="Exit 1 when the score is below this percentage.")
+def run(ids: tuple[str, ...], submission: Path, seed: int | None, device: str, timeout_s: float,
+        fmt: str, json_path: Path | None, fail_under: float | None) -> None:
+    """Grade exercises (all, or the given IDS such as 3.4)."""
+    try:
+        select(list(ids))
+        find_submission(submission)
+    except KeyError as exc:
+        raise Fatal(exc.args[0]) from None
+    except SubmissionError as exc:
+        raise Fatal(str(exc)) from None
+    # Start the worker before the judge imports torch: the two imports then run side by side.
+    from grader.launch import launch_worker
+
+    workdir = tempfile.TemporaryDirectory(prefix="tensorgrade-")
+    worker = launch_worker(Path(workdir.name))
+    try:
+        from grader.judge import UsageError, grade
+        from grader.reporters import REPORTERS
+        from grader.reporters.jsonfile import render as render_json
+
+        try:
+            report = grade(submission, exercises=ids, seed=seed, device=device,
+                           timeout_s=timeout_s, prelaunched=worker, workdir=Path(workdir.name))
+        except (UsageError, SubmissionError) as exc:
+            raise Fatal(str(exc)) from None
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        workdir.cleanup()
+    if json_path is not None:
+        try:
+            with json_path.open("w", encoding="utf-8") as out:
+                render_json(report, out)
+        except OSError as exc:
+            raise Fatal(f"cannot write {json_path}: {exc.strerror}") from None
+    REPORTERS[fmt](report, click.get_text_stream("stdout"))
+    percent = 100.0 * report.score / report.max_score if report.max_score else 100.0
+    if fail_under is not None and percent < fail_under:
+        click.echo(f"grade: score {percent:.1f}% is under --fail-under {fail_under:g}%", err=True)
+        raise SystemExit(EXIT_FAIL_UNDER)
+
+
+def _status(source: str | None, function: str) -> str:
+    from grader import rules
+
+    if source is None:
+        return "missing file"
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        return f"syntax error (line {exc.lineno})"
+    if rules.find_function(tree, function) is None:
+        return "missing function"
+    return "not started" if rules.is_stub(tree, function) else "attempted"
+
+
+@cli.command("list")
+@click.option("--submission", type=click.Path(path_type=Path), default="exercises",
+              show_default=True, help="A folder of exercise modules, or a single module file.")
+def list_exercises(submission: Path) -> None:
+    """List the exercises with their points and whether you have started them."""
+    try:
+        found = find_submission(submission)
+    except SubmissionError as exc:
+        raise Fatal(str(exc)) from None
+    width = max(len(e.name) for e in CATALOG)
+    click.echo(f"  {'ID':<5} {'Exercise':<{width}}  {'Points':>6}  {'Stars':<5}  Status")
+    for e in CATALOG:
+        status = _status(found.source(e), e.name)
+        click.echo(f"  {e.id:<5} {e.name:<{width}}  {e.points:>6g}  {'*' * e.stars:<5}  {status}")
+    click.echo(f"\n  {len(CATALOG)} exercises, {sum(e.points for e in CATALOG):g} points")
+
+
+@cli.command()
+@click.option("--solutions", type=click.Path(path_type=Path), default="solutions",
+              show_default=True)
+@click.option("--stubs", type=click.Path(path_type=Path), default="exercises", show_default=True)
+@click.option("--mutants", type=click.Path(path_type=Path), default="tests/mutants",
+              show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+def validate(solutions: Path, stubs: Path, mutants: Path, seed: int) -> None:
+    """Prove the grader: solutions full marks, stubs zero, every mutant caught (instructors)."""
+    for folder in (solutions, stubs, mutants):
+        if not folder.is_dir():
+            raise Fatal(f"{folder} is not a folder")
+    from grader.validate import validate as run_validation
+
+    def show(finding: Any) -> None:
+        mark = "ok  " if finding.ok else "FAIL"
+        click.echo(f"  [{mark}] {finding.subject}: {finding.detail}")
+
+    try:
+        findings = run_validation(solutions=solutions, stubs=stubs, mutants=mutants, seed=seed,
+                                  progress=show)
+    except (ValueError, SubmissionError) as exc:
+        raise Fatal(str(exc)) from None
+    bad = [f for f in findings if not f.ok]
+    click.echo(f"\n{len(findings) - len(bad)} of {len(findings)} proofs hold.")
+    if bad:
+        raise SystemExit(EXIT_FAIL_UNDER)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: one-line errors, and no interpreter teardown after the report."""
+    try:
+        code = cli.main(args=argv, prog_name="grade", standalone_mode=False)
+        code = code if isinstance(code, int) else EXIT_OK
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+        code = EXIT_USAGE
+    except click.ClickException as exc:
+        if isinstance(exc, Fatal):
+            exc.show()
+        else:
+            click.echo(f"grade: error: {exc.format_message()} (see grade --help)", err=True)
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("grade: interrupted", err=True)
+        code = 130
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        click.echo("grade: interrupted", err=True)
+        code = 130
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter teardown (about 0.45 s after importing torch): everything is written.
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The JSON report, schema v1 (``grader/schema/report-v1.schema.json``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TextIO
+
+from grader.model import GradeReport
+
+SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "report-v1.schema.json"
+
+
+def to_dict(report: GradeReport) -> dict[str, Any]:
+    """The report as schema-v1 data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "tensorgrade", "version": report.tool_version},
+        "torch_version": report.torch_version,
+        "submission": {"path": report.submission_path, "sha256": report.submission_sha256},
+        "seed": report.seed,
+        "devices": list(report.devices),
+        "started_at": report.started_at,
+        "duration_s": report.duration_s,
+        "score": report.score,
+        "max_score": report.max_score,
+        "hidden_checks_included": report.hidden_included,
+        "exercises": [
+            {
+                "id": e.id,
+                "name": e.name,
+                "score": e.score,
+                "max_score": e.max_score,
+                "status": e.status,
+                "checks": [
+                    {k: v for k, v in asdict(c).items() if k != "exercise_id"} for c in e.checks
+                ],
+            }
+            for e in report.exercises
+        ],
+    }
+
+
+def render(report: GradeReport, stream: TextIO) -> None:
+    """Write the schema-v1 JSON report."""
+    json.dump(to_dict(report), stream, indent=2)
+    stream.write("\n")

@@ -1,0 +1,99 @@
+"""The report a student reads in a terminal: a table per exercise, then what to fix."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TextIO
+
+from grader.model import GradeReport
+
+OUTCOME_WORDS = {
+    "passed": "passed",
+    "failed": "failed",
+    "error": "error",
+    "timeout": "timed out",
+    "not_attempted": "not attempted",
+    "skipped": "skipped",
+}
+STATUS_WORDS = {
+    "passed": "passed",
+    "failed": "failed",
+    "not_attempted": "not attempted",
+    "error": "error",
+    "timed_out": "timed out",
+}
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def summary_lines(report: GradeReport) -> list[str]:
+    """The score and what the counts mean (shared with the Gradescope output)."""
+    checks = report.checks
+    hidden = [c for c in checks if c.visibility == "hidden"]
+    skipped = [c for c in checks if c.outcome == "skipped"]
+    passed = [c for c in checks if c.outcome == "passed"]
+    pct = 100.0 * report.score / report.max_score if report.max_score else 0.0
+    lines = [
+        f"Score: {_points(report.score)}/{_points(report.max_score)} ({pct:.1f}%)",
+        f"Checks: {len(passed)} of {len(checks)} passed"
+        f" ({len(checks) - len(hidden)} visible, {len(hidden)} hidden)",
+    ]
+    if hidden:
+        hidden_passed = sum(c.outcome == "passed" for c in hidden)
+        lines.append(
+            f"Hidden checks: {len(hidden)} ran, {hidden_passed} passed; "
+            "their details are not shown."
+        )
+    if not report.hidden_included:
+        lines.append(
+            "Hidden checks are not part of this release: the grade your instructor gives "
+            "may be lower."
+        )
+    if skipped:
+        lines.append(f"Skipped: {len(skipped)} checks did not run on this machine.")
+    return lines
+
+
+def render(report: GradeReport, stream: TextIO) -> None:
+    """Write the human-readable report."""
+    w = stream.write
+    w(
+        f"tensorgrade {report.tool_version} | torch {report.torch_version} | "
+        f"devices: {', '.join(report.devices)}\n"
+    )
+    w(f"seed {report.seed} (to rerun the same inputs: grade --seed {report.seed})\n")
+    w(f"submission: {report.submission_path}\n\n")
+    name_width = max([len(e.name) for e in report.exercises] + [8])
+    w(f"  {'ID':<5} {'Exercise':<{name_width}}  {'Points':>9}  Status\n")
+    for e in report.exercises:
+        pts = f"{_points(e.score)}/{_points(e.max_score)}"
+        w(f"  {e.id:<5} {e.name:<{name_width}}  {pts:>9}  {STATUS_WORDS[e.status]}\n")
+    problems = [
+        e
+        for e in report.exercises
+        if any(c.outcome not in ("passed", "not_attempted") for c in e.checks)
+    ]
+    if problems:
+        w("\nWhat to fix\n")
+    for e in problems:
+        w(f"\n  {e.id} {e.name}\n")
+        for c in e.checks:
+            if c.outcome in ("passed", "not_attempted"):
+                continue
+            label = "hidden check: " if c.visibility == "hidden" else ""
+            w(
+                f"    [{OUTCOME_WORDS[c.outcome]}] {label}{c.name} "
+                f"({_points(c.max_points)} pt, {c.kind})\n"
+            )
+            if c.message:
+                for line in c.message.splitlines():
+                    w(textwrap.indent(textwrap.fill(line, 92) or " ", "        ") + "\n")
+    untouched = [e for e in report.exercises if e.status == "not_attempted"]
+    if untouched:
+        w(
+            f"\nNot attempted yet: {', '.join(e.id for e in untouched)} "
+            "(the function still raises NotImplementedError)\n"
+        )
+    w("\n" + "\n".join(summary_lines(report)) + "\n")
