@@ -50,22 +50,66 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("ids", nargs=-1)
-@click.option("--submission", "submission", type=click.Path(path_type=Path), default="exercises",
-              show_default=True, help="A folder of exercise modules, or a single module file.")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Base seed; the report prints it so a run can be replayed.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "meta", "cuda"]), default="auto",
-              show_default=True, help="auto: values on cpu, device round on meta (+ cuda).")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0, min_open=True), default=10.0,
-              show_default=True, help="Seconds one call of your function may take.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="What to print.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Also write the JSON report (schema v1) to this file.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), default=None,
-              help="Exit 1 when the score is below this percentage.")
-def run(ids: tuple[str, ...], submission: Path, seed: int | None, device: str, timeout_s: float,
-        fmt: str, json_path: Path | None, fail_under: float | None) -> None:
+@click.option(
+    "--submission",
+    "submission",
+    type=click.Path(path_type=Path),
+    default="exercises",
+    show_default=True,
+    help="A folder of exercise modules, or a single module file.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Base seed; the report prints it so a run can be replayed.",
+)
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "meta", "cuda"]),
+    default="auto",
+    show_default=True,
+    help="auto: values on cpu, device round on meta (+ cuda).",
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds one call of your function may take.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="What to print.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the JSON report (schema v1) to this file.",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit 1 when the score is below this percentage.",
+)
+def run(
+    ids: tuple[str, ...],
+    submission: Path,
+    seed: int | None,
+    device: str,
+    timeout_s: float,
+    fmt: str,
+    json_path: Path | None,
+    fail_under: float | None,
+) -> None:
     """Grade exercises (all, or the given IDS such as 3.4)."""
     try:
         select(list(ids))
@@ -85,8 +129,15 @@ def run(ids: tuple[str, ...], submission: Path, seed: int | None, device: str, t
         from grader.reporters.jsonfile import render as render_json
 
         try:
-            report = grade(submission, exercises=ids, seed=seed, device=device,
-                           timeout_s=timeout_s, prelaunched=worker, workdir=Path(workdir.name))
+            report = grade(
+                submission,
+                exercises=ids,
+                seed=seed,
+                device=device,
+                timeout_s=timeout_s,
+                prelaunched=worker,
+                workdir=Path(workdir.name),
+            )
         except (UsageError, SubmissionError) as exc:
             raise Fatal(str(exc)) from None
     finally:
@@ -121,8 +172,13 @@ def _status(source: str | None, function: str) -> str:
 
 
 @cli.command("list")
-@click.option("--submission", type=click.Path(path_type=Path), default="exercises",
-              show_default=True, help="A folder of exercise modules, or a single module file.")
+@click.option(
+    "--submission",
+    type=click.Path(path_type=Path),
+    default="exercises",
+    show_default=True,
+    help="A folder of exercise modules, or a single module file.",
+)
 def list_exercises(submission: Path) -> None:
     """List the exercises with their points and whether you have started them."""
     try:
@@ -138,11 +194,13 @@ def list_exercises(submission: Path) -> None:
 
 
 @cli.command()
-@click.option("--solutions", type=click.Path(path_type=Path), default="solutions",
-              show_default=True)
+@click.option(
+    "--solutions", type=click.Path(path_type=Path), default="solutions", show_default=True
+)
 @click.option("--stubs", type=click.Path(path_type=Path), default="exercises", show_default=True)
-@click.option("--mutants", type=click.Path(path_type=Path), default="tests/mutants",
-              show_default=True)
+@click.option(
+    "--mutants", type=click.Path(path_type=Path), default="tests/mutants", show_default=True
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 def validate(solutions: Path, stubs: Path, mutants: Path, seed: int) -> None:
     """Prove the grader: solutions full marks, stubs zero, every mutant caught (instructors)."""
@@ -156,8 +214,9 @@ def validate(solutions: Path, stubs: Path, mutants: Path, seed: int) -> None:
         click.echo(f"  [{mark}] {finding.subject}: {finding.detail}")
 
     try:
-        findings = run_validation(solutions=solutions, stubs=stubs, mutants=mutants, seed=seed,
-                                  progress=show)
+        findings = run_validation(
+            solutions=solutions, stubs=stubs, mutants=mutants, seed=seed, progress=show
+        )
     except (ValueError, SubmissionError) as exc:
         raise Fatal(str(exc)) from None
     bad = [f for f in findings if not f.ok]

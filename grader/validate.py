@@ -57,7 +57,9 @@ def load_mutant(path: Path) -> Mutant:
     if not isinstance(catches, (tuple, list)) or not catches:
         raise ValueError(f"{path.name}: CATCHES must list the checks the mutant fails")
     doc = ast.get_docstring(tree) or ""
-    return Mutant(path, exercise, tuple(str(c) for c in catches), doc.splitlines()[0] if doc else "")
+    return Mutant(
+        path, exercise, tuple(str(c) for c in catches), doc.splitlines()[0] if doc else ""
+    )
 
 
 def load_mutants(folder: Path) -> list[Mutant]:
@@ -77,9 +79,9 @@ def mutant_submission(mutant: Mutant, solutions: Path, into: Path) -> Path:
         shutil.copy(source, into / source.name)
     module = into / BY_ID[mutant.exercise].filename
     module.write_text(
-        module.read_text() + "\n\n# --- mutant ---\n" + _without_future_imports(
-            mutant.path.read_text()
-        )
+        module.read_text()
+        + "\n\n# --- mutant ---\n"
+        + _without_future_imports(mutant.path.read_text())
     )
     return into
 
@@ -98,8 +100,11 @@ def check_mutant(mutant: Mutant, report: GradeReport) -> Finding:
         mutant.path.name,
         True,
         f"{mutant.exercise}: caught by {', '.join(mutant.catches)}"
-        + (f" (also fails {len(lost) - len(mutant.catches)} other checks)"
-           if len(lost) > len(mutant.catches) else ""),
+        + (
+            f" (and {len(lost) - len(mutant.catches)} more)"
+            if len(lost) > len(mutant.catches)
+            else ""
+        ),
     )
 
 
@@ -122,13 +127,23 @@ def validate(
 
     full = grade(solutions, seed=seed, timeout_s=timeout_s)
     lost = [c.id for c in full.checks if c.outcome != "passed"]
-    note(Finding("solutions", full.score == full.max_score and not lost,
-                 f"{full.score:g}/{full.max_score:g}" + (f"; fails {lost[0]}" if lost else "")))
+    note(
+        Finding(
+            "solutions",
+            full.score == full.max_score and not lost,
+            f"{full.score:g}/{full.max_score:g}" + (f"; fails {lost[0]}" if lost else ""),
+        )
+    )
     empty = grade(stubs, seed=seed, timeout_s=timeout_s)
     bad = [e.id for e in empty.exercises if e.status != "not_attempted"]
-    note(Finding("stubs", empty.score == 0 and not bad,
-                 f"{empty.score:g}/{empty.max_score:g}"
-                 + (f"; {bad[0]} is not 'not attempted'" if bad else ", every exercise not attempted")))
+    note(
+        Finding(
+            "stubs",
+            empty.score == 0 and not bad,
+            f"{empty.score:g}/{empty.max_score:g}"
+            + (f"; {bad[0]} is not 'not attempted'" if bad else ", every exercise not attempted"),
+        )
+    )
     covered: dict[str, int] = {}
     for mutant in load_mutants(mutants):
         covered[mutant.exercise] = covered.get(mutant.exercise, 0) + 1
@@ -137,7 +152,13 @@ def validate(
             report = grade(folder, exercises=[mutant.exercise], seed=seed, timeout_s=timeout_s)
         note(check_mutant(mutant, report))
     missing = [e.id for e in CATALOG if covered.get(e.id, 0) < MIN_MUTANTS]
-    note(Finding("mutant coverage", not missing,
-                 f"every exercise has at least {MIN_MUTANTS} mutants" if not missing
-                 else f"fewer than {MIN_MUTANTS} mutants for {', '.join(missing)}"))
+    note(
+        Finding(
+            "mutant coverage",
+            not missing,
+            f"every exercise has at least {MIN_MUTANTS} mutants"
+            if not missing
+            else f"fewer than {MIN_MUTANTS} mutants for {', '.join(missing)}",
+        )
+    )
     return findings

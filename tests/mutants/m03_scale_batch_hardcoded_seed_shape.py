@@ -1,0 +1,8 @@
+"""Hard-codes the seed notebook's reshape(2, 1, 1, 3)."""
+EXERCISE = "3.4"
+CATCHES = ("check_scale_batch_channels_random_batches_match_the_loop_spec",
+           "check_scale_batch_channels_accepts_non_contiguous_images")
+
+
+def scale_batch_channels(imgs, scales):
+    return imgs * scales.reshape(2, 1, 1, 3)

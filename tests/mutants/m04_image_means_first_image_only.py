@@ -1,0 +1,7 @@
+"""Computes the per-channel mean from the first image only."""
+EXERCISE = "4.2"
+CATCHES = ("check_image_means_seed_example", "check_image_means_random_batches_with_square_traps")
+
+
+def image_means(x):
+    return x.mean(dim=0), x.mean(dim=-1), x[0].mean(dim=(0, 1))
