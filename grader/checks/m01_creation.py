@@ -31,10 +31,11 @@ def check_linspace_seed_example_matches_numpy(student):
 def check_linspace_is_float64_like_numpy(student):
     """The result is float64, NumPy's dtype, for any range"""
     for start, stop, num in [(-3.0, 7.5, 11), (2.0, -2.0, 4)]:
-        expect_tensor(
+        expect_close(
             student(start, stop, num),
-            shape=(num,),
-            dtype=torch.float64,
+            torch.from_numpy(np.linspace(start, stop, num)),
+            rtol=1e-12,
+            atol=1e-12 * max(abs(start), abs(stop)),
             what=f"linspace_like_numpy({start}, {stop}, {num})",
             hint="pass dtype=torch.float64 to torch.linspace.",
         )
@@ -43,6 +44,13 @@ def check_linspace_is_float64_like_numpy(student):
 @check("1.1", kind="device", points=0.5)
 def check_linspace_honours_the_device_argument(student, devices):
     """The device argument is honoured"""
+    expect_close(
+        student(-1.0, 1.0, 7),
+        torch.from_numpy(np.linspace(-1.0, 1.0, 7)),
+        rtol=1e-12,
+        atol=1e-12,
+        what="linspace_like_numpy(-1, 1, 7)",
+    )
     for device in devices.device_round:
         out = call_on_device(student, device, -1.0, 1.0, 7, device=device)
         expect_tensor(
@@ -83,6 +91,7 @@ def check_arange_reshape_seed_example(student):
 @check("1.2", kind="device", points=0.5)
 def check_arange_reshape_honours_the_device_argument(student, devices):
     """The device argument is honoured"""
+    expect_close(student((2, 3)), torch.arange(6).reshape(2, 3), what="arange_reshape((2, 3))")
     for device in devices.device_round:
         out = call_on_device(student, device, (2, 3), device=device)
         expect_tensor(

@@ -13,6 +13,7 @@ from grader.checks.expect import (
     expect_tensor,
 )
 from grader.checks.inputs import fill, on, transposed
+from grader.checks.oracles import scale_batch_channels_loop, scale_channels_loop
 from grader.outcomes import CheckFailed
 
 SEED_SHAPES = ((1, 6, 4, 1, 7, 2), (5, 6, 1, 3, 1, 2))
@@ -83,13 +84,15 @@ def check_scale_channels_promotes_dtypes(student, gen):
     img = fill((4, 5, 3), gen, torch.uint8, low=0, high=255)
     for scale_dtype in (torch.float32, torch.float64):
         scale = fill((3,), gen, scale_dtype, low=0, high=2)
+        out = student(img, scale)
         expect_tensor(
-            student(img, scale),
+            out,
             shape=(4, 5, 3),
             dtype=torch.result_type(img, scale),
             what=f"scale_channels(uint8 image, {scale_dtype} scale)",
             hint="multiply directly (img * scale): don't cast the result back to uint8.",
         )
+        expect_close(out, scale_channels_loop(img, scale), what="scale_channels(uint8 image)")
 
 
 @check("3.3", kind="mutation", points=0.25)
@@ -97,6 +100,7 @@ def check_scale_channels_leaves_inputs_unchanged(student, gen):
     """The image and the scales are left unchanged"""
     img, scale = fill((6, 7, 3), gen), fill((3,), gen)
     reply = student.call(img, scale)
+    expect_close(reply.value, scale_channels_loop(img, scale), what="scale_channels(img, scale)")
     expect_input_unchanged(reply, 0, img, name="img")
     expect_input_unchanged(reply, 1, scale, name="scale")
 
@@ -112,6 +116,7 @@ def check_scale_channels_has_no_python_loops(student, gen):
 def check_scale_channels_output_on_input_device(student, devices, gen):
     """The result is on the image's device"""
     img, scale = fill((5, 4, 3), gen), fill((3,), gen)
+    expect_close(student(img, scale), scale_channels_loop(img, scale), what="on cpu")
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, img), on(device, scale))
         expect_tensor(out, shape=(5, 4, 3), dtype=torch.float32, device=device)
@@ -152,6 +157,7 @@ def check_scale_batch_channels_leaves_inputs_unchanged(student, gen):
     """The images and the scales are left unchanged"""
     imgs, scales = fill((2, 3, 3, 4), gen), fill((2, 4), gen)
     reply = student.call(imgs, scales)
+    expect_close(reply.value, scale_batch_channels_loop(imgs, scales), what="the result")
     expect_input_unchanged(reply, 0, imgs, name="imgs")
     expect_input_unchanged(reply, 1, scales, name="scales")
 
@@ -167,6 +173,7 @@ def check_scale_batch_channels_has_no_python_loops(student, gen):
 def check_scale_batch_channels_output_on_input_device(student, devices, gen):
     """The result is on the images' device"""
     imgs, scales = fill((3, 4, 5, 2), gen), fill((3, 2), gen)
+    expect_close(student(imgs, scales), scale_batch_channels_loop(imgs, scales), what="on cpu")
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, imgs), on(device, scales))
         expect_tensor(out, shape=(3, 4, 5, 2), dtype=torch.float32, device=device)

@@ -30,6 +30,18 @@ def stats_fields(value, *, what: str) -> dict:
     return dict(zip(STATS_FIELDS, value))
 
 
+def expected_stats(x: torch.Tensor, *, unbiased: bool = True) -> dict[str, torch.Tensor]:
+    """The four statistics from NumPy in float64, cast back to x's dtype."""
+    a = x.double().numpy()
+    values = {
+        "mean": a.mean(),
+        "std": a.std(ddof=1 if unbiased else 0),
+        "min": a.min(),
+        "max": a.max(),
+    }
+    return {k: torch.tensor(v, dtype=torch.float64).to(x.dtype) for k, v in values.items()}
+
+
 @check("4.1", kind="values", points=1)
 def check_describe_seed_example(student):
     """std([0.5, 1, 3, 4]) is 1.6520 unbiased and 1.4307 biased"""
@@ -56,6 +68,9 @@ def check_describe_returns_stats_of_0_dim_tensors(student, gen):
     for dtype in (torch.float32, torch.float64):
         x = fill((3, 4), gen, dtype)
         got = stats_fields(student(x), what="describe(x)")
+        expected = expected_stats(x)
+        for name, value in got.items():
+            expect_close(value, expected[name], rtol=1e-5, atol=1e-5, what=f"describe(x).{name}")
         for name, value in got.items():
             expect_tensor(
                 value,
@@ -70,6 +85,9 @@ def check_describe_returns_stats_of_0_dim_tensors(student, gen):
 def check_describe_output_on_input_device(student, devices, gen):
     """The statistics are on the input's device"""
     x = fill((4, 5), gen)
+    expected = expected_stats(x)
+    for name, value in stats_fields(student(x), what="describe(x)").items():
+        expect_close(value, expected[name], rtol=1e-5, atol=1e-5, what=f"describe(x).{name}")
     for device in devices.device_round:
         got = stats_fields(call_on_device(student, device, on(device, x)), what="describe(x)")
         for name, value in got.items():
@@ -108,6 +126,7 @@ def check_image_means_shapes(student, gen):
     out = student(x)
     if not isinstance(out, tuple) or len(out) != 3:
         raise CheckFailed(f"expected a tuple of 3 tensors, got {type(out).__name__}.")
+    expect_means(out, x, what="image_means(x of shape (2, 3, 4, 5))")
     for got, shape, name in zip(
         out, ((3, 4, 5), (2, 3, 4), (5,)), ("batch_mean", "channel_mean", "per_channel")
     ):
@@ -118,13 +137,16 @@ def check_image_means_shapes(student, gen):
 def check_image_means_leaves_input_unchanged(student, gen):
     """The input is left unchanged"""
     x = fill((2, 3, 4, 5), gen)
-    expect_input_unchanged(student.call(x), 0, x, name="x")
+    reply = student.call(x)
+    expect_means(reply.value, x, what="image_means(x)")
+    expect_input_unchanged(reply, 0, x, name="x")
 
 
 @check("4.2", kind="device", points=0.5)
 def check_image_means_output_on_input_device(student, devices, gen):
     """The means are on the input's device"""
     x = fill((2, 3, 4, 5), gen)
+    expect_means(student(x), x, what="image_means(x) on cpu")
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, x))
         if not isinstance(out, tuple) or len(out) != 3:

@@ -45,7 +45,8 @@ def check_segmentation_mask_ties_go_to_the_lowest_class(student):
 def check_segmentation_mask_dtypes(student, gen):
     """Labels are int64; confidence keeps the input's dtype"""
     for dtype in (torch.float64, torch.float32):
-        out = student(fill((3, 2, 4), gen, dtype))
+        logits = fill((3, 2, 4), gen, dtype)
+        out = student(logits)
         if not isinstance(out, tuple) or len(out) != 2:
             raise CheckFailed(f"expected (labels, confidence), got {type(out).__name__}.")
         expect_tensor(
@@ -56,12 +57,14 @@ def check_segmentation_mask_dtypes(student, gen):
             hint="use the indices of torch.max / torch.argmax (int64).",
         )
         expect_tensor(out[1], shape=(3, 2), dtype=dtype, what=f"confidence for {dtype} logits")
+        expect_mask(out, logits, what=f"segmentation_mask({dtype} logits)")
 
 
 @check("5.1", kind="device", points=0.5)
 def check_segmentation_mask_output_on_input_device(student, devices, gen):
     """Labels and confidence are on the input's device"""
     logits = fill((2, 3, 4, 5), gen)
+    expect_mask(student(logits), logits, what="segmentation_mask(logits) on cpu")
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, logits))
         if not isinstance(out, tuple) or len(out) != 2:

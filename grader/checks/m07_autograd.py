@@ -49,6 +49,7 @@ def check_autograd_grad_has_no_side_effects(student, gen):
         reply = student.call(CUBE_SUM, on("cpu", x, requires_grad=requires_grad))
         what = f"autograd_grad(f, x) with x.requires_grad={requires_grad}"
         out = expect_tensor(reply.value, shape=(2, 3), dtype=torch.float64, what=what)
+        expect_close(out, 3 * x**2, what=what)
         expect_detached(out, what=what)
         expect_input_unchanged(reply, 1, x, name="x")
         after = reply.inputs_after[1]
@@ -86,6 +87,7 @@ def check_autograd_grad_works_inside_no_grad(student, gen):
 def check_autograd_grad_output_on_input_device(student, devices, gen):
     """The gradient is on x's device"""
     x = fill((3, 2), gen)
+    expect_close(student(CUBE_SUM, x), 3 * x**2, what="autograd_grad(sum(x**3), x) on cpu")
     for device in devices.device_round:
         out = call_on_device(student, device, CUBE_SUM, on(device, x))
         expect_tensor(out, shape=(3, 2), dtype=torch.float32, device=device)

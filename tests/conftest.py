@@ -1,0 +1,51 @@
+"""Shared fixtures: the bundled folders, graded reports, and submissions built from snippets."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader.judge import grade
+from grader.model import GradeReport
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+STUBS = ROOT / "exercises"
+MUTANTS = ROOT / "tests" / "mutants"
+SEED = 1234
+
+
+@pytest.fixture(scope="session")
+def solutions_report() -> GradeReport:
+    """The reference solutions, graded once for the session."""
+    return grade(SOLUTIONS, seed=SEED)
+
+
+@pytest.fixture(scope="session")
+def stubs_report() -> GradeReport:
+    """The untouched stubs, graded once for the session."""
+    return grade(STUBS, seed=SEED)
+
+
+def make_submission(folder: Path, replace: dict[str, str] | None = None,
+                    append: dict[str, str] | None = None,
+                    extra: dict[str, str] | None = None) -> Path:
+    """The solutions copied into ``folder``, with modules replaced or extended, plus extra files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in SOLUTIONS.glob("m*.py"):
+        shutil.copy(source, folder / source.name)
+    for module, text in (replace or {}).items():
+        (folder / f"{module}.py").write_text(text)
+    for module, text in (append or {}).items():
+        path = folder / f"{module}.py"
+        path.write_text(path.read_text() + "\n\n" + text)
+    for name, text in (extra or {}).items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def by_id(report: GradeReport) -> dict:
+    """Exercise results keyed by id."""
+    return {e.id: e for e in report.exercises}

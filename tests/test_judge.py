@@ -1,0 +1,99 @@
+"""The judge end to end: full marks for solutions, zero for stubs, and reproducible seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader import seeding
+from grader.catalog import CATALOG
+from grader.judge import UsageError, grade, resolve_devices
+from grader.submission import SubmissionError
+from tests.conftest import SEED, SOLUTIONS, STUBS, by_id
+
+
+def test_solutions_score_full_marks(solutions_report):
+    failed = [(c.id, c.message) for c in solutions_report.checks if c.outcome != "passed"]
+    assert failed == []
+    assert solutions_report.score == solutions_report.max_score == sum(e.points for e in CATALOG)
+    assert all(e.status == "passed" for e in solutions_report.exercises)
+
+
+def test_stubs_score_zero_and_read_as_not_attempted(stubs_report):
+    assert stubs_report.score == 0
+    assert {e.status for e in stubs_report.exercises} == {"not_attempted"}
+    assert {c.outcome for c in stubs_report.checks} == {"not_attempted"}
+
+
+def test_every_exercise_has_visible_and_hidden_checks_adding_up_to_its_points(solutions_report):
+    for exercise, result in zip(CATALOG, solutions_report.exercises):
+        assert sum(c.max_points for c in result.checks) == pytest.approx(exercise.points)
+        assert {c.visibility for c in result.checks} == {"visible", "hidden"}, exercise.id
+
+
+def test_device_round_runs_on_meta_without_cuda(solutions_report):
+    assert solutions_report.devices[:2] == ("cpu", "meta")
+    assert any(c.kind == "device" for c in solutions_report.checks)
+
+
+def test_check_seed_is_base_plus_crc32_of_the_check_id():
+    import zlib
+
+    assert seeding.check_seed(7, "a") == (7 + zlib.crc32(b"a")) % 2**32
+
+
+def test_same_seed_gives_the_same_outcomes(tmp_path):
+    from tests.conftest import make_submission
+
+    sub = make_submission(tmp_path / "s", replace={
+        "m03_broadcasting": (SOLUTIONS / "m03_broadcasting.py").read_text().replace(
+            "return imgs * scales[:, None, None, :]", "return imgs * scales.reshape(2, 1, 1, 3)")
+    })
+    first = grade(sub, exercises=["3.4"], seed=99)
+    second = grade(sub, exercises=["3.4"], seed=99)
+    assert [(c.id, c.outcome) for c in first.checks] == [(c.id, c.outcome) for c in second.checks]
+    assert first.seed == second.seed == 99
+
+
+def test_selected_exercises_only(solutions_report):
+    report = grade(SOLUTIONS, exercises=["1.2", "5.1"], seed=SEED)
+    assert [e.id for e in report.exercises] == ["1.2", "5.1"]
+    assert report.max_score == 5
+
+
+def test_hidden_check_messages_are_not_revealed(tmp_path):
+    from tests.conftest import make_submission
+
+    sub = make_submission(tmp_path / "s", append={
+        "m05_indexing": "def segmentation_mask(logits):\n"
+                        "    v, i = logits.max(dim=-2)\n    return i, v\n"})
+    report = grade(sub, exercises=["5.1"], seed=SEED)
+    hidden = [c for c in report.checks if c.visibility == "hidden"]
+    assert hidden and all(c.outcome == "failed" and c.message is None for c in hidden)
+    visible_failed = [c for c in report.checks if c.visibility == "visible" and c.outcome == "failed"]
+    assert visible_failed and all(c.message for c in visible_failed)
+
+
+def test_single_module_file_is_a_submission(tmp_path):
+    report = grade(SOLUTIONS / "m03_broadcasting.py", seed=SEED)
+    results = by_id(report)
+    assert results["3.4"].status == "passed"
+    assert results["1.1"].status in ("failed", "not_attempted")
+    assert results["1.1"].score == 0
+
+
+def test_unknown_id_and_missing_cuda_are_usage_errors():
+    with pytest.raises(UsageError):
+        grade(STUBS, exercises=["9.9"])
+    import torch
+
+    if not torch.cuda.is_available():
+        with pytest.raises(UsageError):
+            resolve_devices("cuda")
+
+
+def test_missing_submission_is_reported(tmp_path):
+    with pytest.raises(SubmissionError):
+        grade(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SubmissionError):
+        grade(tmp_path / "empty")
