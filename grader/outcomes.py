@@ -15,9 +15,10 @@ class CheckFailed(AssertionError):
 class StudentRaised(CheckFailed):
     """The student's function raised an exception where a result was expected (``failed``)."""
 
-    def __init__(self, function: str, error: dict[str, Any]) -> None:
+    def __init__(self, function: str, error: dict[str, Any], called_with: str = "") -> None:
         self.error = error
-        super().__init__(f"{function}() raised {describe_error(error)}")
+        self.function = function
+        super().__init__(f"{function}({called_with}) raised {describe_error(error)}")
 
 
 class FunctionMissing(CheckFailed):

@@ -65,6 +65,23 @@ def dtype_from_name(name: str) -> torch.dtype:
         raise ProtocolError(f"unknown dtype {name!r}") from None
 
 
+def apply_layout(tensor: torch.Tensor, layout: list[list[Any]]) -> torch.Tensor:
+    """Apply view ops (transpose, permute, expand, slice) that make an input non-contiguous."""
+    for op, *params in layout:
+        if op == "transpose":
+            tensor = tensor.transpose(*params)
+        elif op == "permute":
+            tensor = tensor.permute(*params)
+        elif op == "expand":
+            tensor = tensor.expand(*params)
+        elif op == "slice":
+            dim, start, stop, step = params
+            tensor = tensor[(slice(None),) * (dim % tensor.dim()) + (slice(start, stop, step),)]
+        else:
+            raise ProtocolError(f"unknown layout op {op!r}")
+    return tensor
+
+
 def write_frame(stream: BinaryIO, envelope: dict[str, Any], blob: bytes = b"") -> None:
     """Write one frame and flush."""
     data = json.dumps(envelope, allow_nan=False, separators=(",", ":")).encode()

@@ -7,10 +7,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from grader import rules
 from grader.catalog import Exercise
 from grader.outcomes import CheckFailed, FunctionMissing, GradingError, NotAttempted, StudentRaised
-from grader.runner import Reply, StudentRunner
+from grader.protocol import apply_layout, dtype_name
+from grader.runner import FunctionArg, Reply, StudentRunner, TensorArg
+
+
+def _describe_arg(value: Any) -> str:
+    if isinstance(value, TensorArg):
+        shape = tuple(apply_layout(value.base.to("meta"), [list(op) for op in value.layout]).shape)
+        layout = ", non-contiguous" if value.layout else ""
+        device = f", on {value.device}" if value.device != "cpu" else ""
+        return f"tensor {shape} {dtype_name(value.base.dtype)}{layout}{device}"
+    if isinstance(value, torch.Tensor):
+        return f"tensor {tuple(value.shape)} {dtype_name(value.dtype)}"
+    if isinstance(value, FunctionArg):
+        return f"<function {value.name}>"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def describe_call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    """The arguments of a call as a student reads them: shapes and dtypes, not values."""
+    parts = [_describe_arg(a) for a in args]
+    parts += [f"{k}={_describe_arg(v)}" for k, v in kwargs.items()]
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -41,9 +65,12 @@ class StudentFunction:
         """Call the function with these arguments and return the full reply."""
         if self.file is None:
             raise NotAttempted(f"the submission has no {self.exercise.filename}")
-        return self.runner.call(
-            self.exercise.id, self.file, self.function, args, kwargs, context=context
-        )
+        try:
+            return self.runner.call(
+                self.exercise.id, self.file, self.function, args, kwargs, context=context
+            )
+        except StudentRaised as exc:
+            raise StudentRaised(exc.function, exc.error, describe_call(args, kwargs)) from None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the function and return what it returned (tensors as ReturnedTensor)."""

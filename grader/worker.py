@@ -111,23 +111,14 @@ def _build_input(node: dict[str, Any], tensor: Any) -> Any:
     """Place an input tensor on its device with its layout and autograd flag, as the judge asked."""
     import torch
 
-    from grader.protocol import dtype_from_name
+    from grader.protocol import apply_layout, dtype_from_name
 
     device = node.get("device", "cpu")
     if tensor is None:
         tensor = torch.empty(node["shape"], dtype=dtype_from_name(node["dtype"]), device="meta")
     else:
         tensor = tensor.to(device)
-    for op, *params in node.get("layout", []):
-        if op == "transpose":
-            tensor = tensor.transpose(*params)
-        elif op == "permute":
-            tensor = tensor.permute(*params)
-        elif op == "expand":
-            tensor = tensor.expand(*params)
-        elif op == "slice":
-            dim, start, stop, step = params
-            tensor = tensor[(slice(None),) * (dim % tensor.dim()) + (slice(start, stop, step),)]
+    tensor = apply_layout(tensor, node.get("layout", []))
     if node.get("requires_grad"):
         tensor = tensor.detach().requires_grad_(True)
     return tensor

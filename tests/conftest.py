@@ -29,9 +29,12 @@ def stubs_report() -> GradeReport:
     return grade(STUBS, seed=SEED)
 
 
-def make_submission(folder: Path, replace: dict[str, str] | None = None,
-                    append: dict[str, str] | None = None,
-                    extra: dict[str, str] | None = None) -> Path:
+def make_submission(
+    folder: Path,
+    replace: dict[str, str] | None = None,
+    append: dict[str, str] | None = None,
+    extra: dict[str, str] | None = None,
+) -> Path:
     """The solutions copied into ``folder``, with modules replaced or extended, plus extra files."""
     folder.mkdir(parents=True, exist_ok=True)
     for source in SOLUTIONS.glob("m*.py"):

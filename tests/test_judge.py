@@ -44,10 +44,16 @@ def test_check_seed_is_base_plus_crc32_of_the_check_id():
 def test_same_seed_gives_the_same_outcomes(tmp_path):
     from tests.conftest import make_submission
 
-    sub = make_submission(tmp_path / "s", replace={
-        "m03_broadcasting": (SOLUTIONS / "m03_broadcasting.py").read_text().replace(
-            "return imgs * scales[:, None, None, :]", "return imgs * scales.reshape(2, 1, 1, 3)")
-    })
+    sub = make_submission(
+        tmp_path / "s",
+        replace={
+            "m03_broadcasting": (SOLUTIONS / "m03_broadcasting.py")
+            .read_text()
+            .replace(
+                "return imgs * scales[:, None, None, :]", "return imgs * scales.reshape(2, 1, 1, 3)"
+            )
+        },
+    )
     first = grade(sub, exercises=["3.4"], seed=99)
     second = grade(sub, exercises=["3.4"], seed=99)
     assert [(c.id, c.outcome) for c in first.checks] == [(c.id, c.outcome) for c in second.checks]
@@ -63,13 +69,19 @@ def test_selected_exercises_only(solutions_report):
 def test_hidden_check_messages_are_not_revealed(tmp_path):
     from tests.conftest import make_submission
 
-    sub = make_submission(tmp_path / "s", append={
-        "m05_indexing": "def segmentation_mask(logits):\n"
-                        "    v, i = logits.max(dim=-2)\n    return i, v\n"})
+    sub = make_submission(
+        tmp_path / "s",
+        append={
+            "m05_indexing": "def segmentation_mask(logits):\n"
+            "    v, i = logits.max(dim=-2)\n    return i, v\n"
+        },
+    )
     report = grade(sub, exercises=["5.1"], seed=SEED)
     hidden = [c for c in report.checks if c.visibility == "hidden"]
     assert hidden and all(c.outcome == "failed" and c.message is None for c in hidden)
-    visible_failed = [c for c in report.checks if c.visibility == "visible" and c.outcome == "failed"]
+    visible_failed = [
+        c for c in report.checks if c.visibility == "visible" and c.outcome == "failed"
+    ]
     assert visible_failed and all(c.message for c in visible_failed)
 
 

@@ -16,15 +16,15 @@ FAULTS = {
     # 3.1 hangs, 3.3 calls sys.exit, 3.4 kills its own process
     "m03_broadcasting": M03.replace(
         "    ndim = max((len(s) for s in shapes), default=0)\n", "    while True:\n        pass\n"
-    ).replace(
-        "    return img * scale\n", "    import sys\n    sys.exit(3)\n"
-    ).replace(
-        "    return imgs * scales[:, None, None, :]\n", "    import os\n    os._exit(7)\n"
-    ),
+    )
+    .replace("    return img * scale\n", "    import sys\n    sys.exit(3)\n")
+    .replace("    return imgs * scales[:, None, None, :]\n", "    import os\n    os._exit(7)\n"),
     # 4.1 prints 10 MB and is otherwise correct; 4.2 untouched
     "m04_reductions": M04.replace(
         "    return Stats(x.mean()",
-        "    print('x' * 10_000_000)\n    print('\\x1b[2J grade: 100/100')\n    return Stats(x.mean()",
+        "    print('x' * 10_000_000)\n"
+        "    print('\\x1b[2J grade: 100/100')\n"
+        "    return Stats(x.mean()",
     ),
     # 5.1: an exception at import time
     "m05_indexing": "raise RuntimeError('broken at import')\n",
@@ -77,5 +77,7 @@ def test_import_error_and_syntax_error_are_errors(faulty):
     assert results["5.1"].status == "error" and results["5.1"].score == 0
     assert any("broken at import" in (c.message or "") for c in results["5.1"].checks)
     assert results["7.1"].status == "error" and results["7.1"].score == 0
-    assert any("SyntaxError" in (c.message or "") or "syntax error" in (c.message or "")
-               for c in results["7.1"].checks)
+    assert any(
+        "SyntaxError" in (c.message or "") or "syntax error" in (c.message or "")
+        for c in results["7.1"].checks
+    )

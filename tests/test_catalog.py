@@ -1,0 +1,46 @@
+"""Every exercise has a stub, a solution, checks and a catalog entry, with matching signatures."""
+
+from __future__ import annotations
+
+import ast
+
+from grader import catalog
+from grader.judge import CHECKS_DIR
+from tests.conftest import SOLUTIONS, STUBS
+
+
+def _signature(path, name):
+    tree = ast.parse(path.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return ast.dump(node.args)
+    return None
+
+
+def test_ids_are_unique_and_points_match_the_curriculum():
+    ids = [e.id for e in catalog.CATALOG]
+    assert len(ids) == len(set(ids))
+    assert sum(e.points for e in catalog.CATALOG) == 31  # the 9-exercise spine of 100 points
+    assert all(e.stars in (1, 2, 3) for e in catalog.CATALOG)
+
+
+def test_every_exercise_has_stub_solution_and_checks_with_one_signature():
+    for e in catalog.CATALOG:
+        solution, stub = SOLUTIONS / e.filename, STUBS / e.filename
+        assert solution.exists() and stub.exists(), e.id
+        for function in e.all_functions:
+            assert _signature(solution, function) is not None, (e.id, function)
+            assert _signature(solution, function) == _signature(stub, function), (e.id, function)
+        assert (CHECKS_DIR / e.filename).exists(), e.id
+        checks = (CHECKS_DIR / e.filename).read_text() + (
+            CHECKS_DIR / "hidden" / e.filename
+        ).read_text()
+        assert f'check("{e.id}"' in checks, e.id
+
+
+def test_select_rejects_unknown_ids():
+    import pytest
+
+    with pytest.raises(KeyError):
+        catalog.select(["0.0"])
+    assert [e.id for e in catalog.select(["3.4", "1.1"])] == ["1.1", "3.4"]

@@ -1,0 +1,116 @@
+"""The grade command: in-process through CliRunner, plus one real run of the installed script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import cli
+from grader.reporters.jsonfile import SCHEMA_PATH
+from tests.conftest import ROOT, SOLUTIONS, STUBS
+
+SCHEMA = json.loads(SCHEMA_PATH.read_text())
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_grade_on_stubs_prints_a_zero_table_and_exits_0():
+    result = invoke("--submission", str(STUBS), "--seed", "3")
+    assert result.exit_code == 0
+    assert "Score: 0/31" in result.output
+    assert "not attempted" in result.output
+    assert "grade --seed 3" in result.output
+    assert "all tests passed" not in result.output.lower()
+
+
+def test_json_format_validates_against_the_schema(tmp_path):
+    out = tmp_path / "report.json"
+    result = invoke(
+        "run",
+        "3.4",
+        "1.2",
+        "--submission",
+        str(SOLUTIONS),
+        "--format",
+        "json",
+        "--seed",
+        "5",
+        "--json",
+        str(out),
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    jsonschema.validate(data, SCHEMA)
+    assert data == json.loads(out.read_text())
+    assert data["score"] == data["max_score"] == 6
+    assert data["seed"] == 5
+    assert [e["id"] for e in data["exercises"]] == ["1.2", "3.4"]
+
+
+def test_gradescope_format(tmp_path):
+    result = invoke("run", "5.1", "--submission", str(STUBS), "--format", "gradescope")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["score"] == 0 and isinstance(data["execution_time"], int)
+    assert {t["visibility"] for t in data["tests"]} == {"visible", "after_published"}
+    assert all(
+        set(t) >= {"name", "number", "score", "max_score", "status", "output"}
+        for t in data["tests"]
+    )
+
+
+def test_fail_under_exits_1_when_not_met():
+    assert invoke("run", "1.2", "--submission", str(STUBS), "--fail-under", "50").exit_code == 1
+    assert (
+        invoke("run", "1.2", "--submission", str(SOLUTIONS), "--fail-under", "100").exit_code == 0
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "9.9"],
+        ["--submission", "does-not-exist"],
+        ["--device", "tpu"],
+        ["--timeout", "0"],
+        ["--fail-under", "150"],
+    ],
+)
+def test_bad_usage_exits_2(args):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_list_shows_points_and_status(tmp_path):
+    result = invoke("list", "--submission", str(STUBS))
+    assert result.exit_code == 0
+    assert "broadcast_shapes" in result.output and "not started" in result.output
+    assert "31 points" in result.output
+
+
+def test_the_installed_grade_command_runs_end_to_end():
+    exe = shutil.which("grade", path=str(__import__("pathlib").Path(sys.executable).parent))
+    command = [exe] if exe else [sys.executable, "-m", "grader"]
+    done = subprocess.run(
+        [*command, "--submission", str(STUBS), "--seed", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Score: 0/31" in done.stdout
+    bad = subprocess.run(
+        [*command, "run", "9.9"], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.strip().count("\n") == 0 and "unknown exercise id" in bad.stderr

@@ -1,0 +1,82 @@
+"""Reporters: schema-valid JSON, Gradescope's fields, and a terminal report that teaches."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import jsonschema
+
+from grader.judge import grade
+from grader.reporters import REPORTERS
+from grader.reporters.gradescope import to_dict as gradescope_dict
+from grader.reporters.jsonfile import SCHEMA_PATH, to_dict
+from tests.conftest import SEED, SOLUTIONS, make_submission
+
+SCHEMA = json.loads(SCHEMA_PATH.read_text())
+
+
+def test_json_reports_validate_for_passing_and_failing_runs(solutions_report, stubs_report):
+    for report in (solutions_report, stubs_report):
+        jsonschema.validate(to_dict(report), SCHEMA)
+
+
+def test_schema_rejects_a_wrong_report(solutions_report):
+    data = to_dict(solutions_report)
+    data["exercises"][0]["checks"][0]["outcome"] = "great"
+    try:
+        jsonschema.validate(data, SCHEMA)
+    except jsonschema.ValidationError:
+        return
+    raise AssertionError("the schema accepted an unknown outcome")
+
+
+def test_gradescope_maps_hidden_checks_to_after_published(solutions_report):
+    data = gradescope_dict(solutions_report)
+    assert data["score"] == solutions_report.score
+    hidden = [t for t in data["tests"] if t["visibility"] == "after_published"]
+    assert len(hidden) == sum(c.visibility == "hidden" for c in solutions_report.checks)
+
+
+def test_terminal_report_teaches_on_a_failure(tmp_path):
+    sub = make_submission(
+        tmp_path / "s",
+        append={
+            "m03_broadcasting": "def scale_batch_channels(imgs, scales):\n"
+            "    return imgs * scales.reshape(2, 1, 1, 3)\n"
+        },
+    )
+    report = grade(sub, exercises=["3.4"], seed=SEED)
+    stream = io.StringIO()
+    REPORTERS["text"](report, stream)
+    text = stream.getvalue()
+    assert "What to fix" in text and "3.4 scale_batch_channels" in text
+    assert (
+        "scale_batch_channels(tensor (3, 4, 5, 2) float32, non-contiguous, tensor (3, 2) float32)"
+        " raised RuntimeError" in text.replace("\n        ", " ")
+    )
+    assert "line " in text
+    assert "hidden check:" in text
+    assert "Hidden checks: 1 ran, 0 passed" in text
+
+
+def test_terminal_report_never_claims_all_passed(solutions_report):
+    stream = io.StringIO()
+    REPORTERS["text"](solutions_report, stream)
+    assert "all tests passed" not in stream.getvalue().lower()
+    assert "hidden" in stream.getvalue()
+
+
+def test_seed_example_failure_names_first_mismatch(tmp_path):
+    sub = make_submission(
+        tmp_path / "s",
+        append={
+            "m01_creation": "def arange_reshape(shape, *, device=None):\n"
+            "    import math, torch\n"
+            "    return torch.arange(1, math.prod(shape) + 1, device=device).reshape(shape)\n"
+        },
+    )
+    report = grade(sub, exercises=["1.2"], seed=SEED)
+    seed_check = next(c for c in report.checks if c.name.startswith("arange_reshape((3, 4, 4))"))
+    assert "at index (0, 0, 0) expected 0, got 1" in seed_check.message
+    assert SOLUTIONS.exists()
