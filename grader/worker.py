@@ -9,8 +9,10 @@ expected values: it only measures facts about the live objects (device, strides,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 import time
 import traceback
 from contextlib import nullcontext
@@ -37,6 +39,9 @@ def main() -> None:
 
     torch.set_num_threads(1)
     protocol.write_frame(proto_out, {"ready": True, "pid": os.getpid(), "torch": torch.__version__})
+    # The first operation on `meta` tensors imports torch._dynamo (about 0.9 s). Pay for it in the
+    # background while the first requests (CPU value checks) are served.
+    threading.Thread(target=_warm_meta, daemon=True).start()
     session = _Session()
     while True:
         try:
@@ -50,6 +55,13 @@ def main() -> None:
         sys.stderr.flush()
         protocol.write_frame(proto_out, envelope, out_blob)
     os._exit(0)
+
+
+def _warm_meta() -> None:
+    import torch
+
+    with contextlib.suppress(Exception):
+        torch.ones(2, device="meta") * torch.ones(2, device="meta")
 
 
 class _ImportFailed(Exception):
