@@ -114,3 +114,27 @@ def test_the_installed_grade_command_runs_end_to_end():
     )
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0 and "unknown exercise id" in bad.stderr
+
+
+def test_validate_reports_each_proof_and_fails_on_thin_mutant_coverage(tmp_path):
+    mutants = tmp_path / "mutants"
+    mutants.mkdir()
+    source = (ROOT / "tests" / "mutants" / "m03_scale_batch_in_place.py").read_text()
+    (mutants / "m03_scale_batch_in_place.py").write_text(source)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "validate",
+            "--solutions",
+            str(SOLUTIONS),
+            "--stubs",
+            str(STUBS),
+            "--mutants",
+            str(mutants),
+        ],
+    )
+    assert "[ok  ] solutions: 31/31" in result.output
+    assert "[ok  ] stubs: 0/31" in result.output
+    assert "[ok  ] m03_scale_batch_in_place.py" in result.output
+    assert "[FAIL] mutant coverage" in result.output
+    assert result.exit_code == 1
