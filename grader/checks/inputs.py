@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import torch
 from hypothesis import HealthCheck, Phase, given, settings
@@ -39,11 +39,6 @@ def examples(strategy: st.SearchStrategy[T], *, seed: int, n: int = MAX_EXAMPLES
     return drawn
 
 
-def sizes(min_value: int = 1, max_value: int = 8) -> st.SearchStrategy[int]:
-    """One dimension size."""
-    return st.integers(min_value=min_value, max_value=max_value)
-
-
 def fill(
     shape: tuple[int, ...],
     gen: torch.Generator,
@@ -73,11 +68,3 @@ def transposed(tensor: torch.Tensor, device: str = "cpu") -> TensorArg:
         return TensorArg(tensor, device=device)
     base = tensor.transpose(-1, -2).contiguous()
     return TensorArg(base, device=device, layout=(("transpose", -1, -2),))
-
-
-def layouts(tensor: torch.Tensor, device: str = "cpu") -> list[tuple[str, Any]]:
-    """The tensor as a contiguous input and as a non-contiguous one (name, argument)."""
-    return [
-        ("contiguous", TensorArg(tensor, device=device)),
-        ("transposed", transposed(tensor, device)),
-    ]
