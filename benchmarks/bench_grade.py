@@ -24,27 +24,31 @@ def grade_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "grader"]
 
 
-def median_seconds(command: list[str], runs: int) -> float:
-    """Median wall time of `runs` runs of `command` (output discarded, failures raise)."""
-    times = []
+def seconds(command: list[str]) -> float:
+    """Wall time of one run of `command` (output discarded, failure raises)."""
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def interleaved_medians(first: list[str], second: list[str], runs: int) -> tuple[float, float]:
+    """Median wall times of both commands, run alternately so machine drift hits both alike."""
+    a, b = [], []
     for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        a.append(seconds(first))
+        b.append(seconds(second))
+    return statistics.median(a), statistics.median(b)
 
 
 def main() -> None:
-    """Run both measurements interleaved with a warm-up, then print the figures."""
+    """Run both measurements, interleaved after a warm-up, then print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     floor_cmd = [sys.executable, "-c", "import torch"]
     grade_cmd = [*grade_command(), "--submission", "solutions", "--seed", "0"]
-    median_seconds(floor_cmd, 1)  # warm the file cache for both
-    median_seconds(grade_cmd, 1)
-    floor = median_seconds(floor_cmd, args.runs)
-    graded = median_seconds(grade_cmd, args.runs)
+    interleaved_medians(floor_cmd, grade_cmd, 1)  # warm the file cache for both
+    floor, graded = interleaved_medians(floor_cmd, grade_cmd, args.runs)
     ratio = graded / floor
     print(f"import torch floor : {floor:.3f} s (median of {args.runs})")
     print(f"grade solutions/   : {graded:.3f} s (median of {args.runs})")

@@ -88,7 +88,8 @@ class ReturnedTensor:
 class InputAfter:
     """An input tensor as it was right after the call."""
 
-    value: ReturnedTensor
+    value: ReturnedTensor | None
+    """The values after the call; None unless the check asked for them."""
     version_delta: int
     requires_grad: bool
     grad: ReturnedTensor | None
@@ -276,6 +277,7 @@ class StudentRunner:
         *,
         context: str | None = None,
         timeout_s: float | None = None,
+        return_inputs: bool = True,
     ) -> Reply:
         """Call ``function`` from the module at ``path`` in the worker and return its reply.
 
@@ -294,6 +296,7 @@ class StudentRunner:
             "args": [encoder.encode(a) for a in args],
             "kwargs": {k: encoder.encode(v) for k, v in (kwargs or {}).items()},
             "context": context,
+            "return_inputs": return_inputs,
         }
         limit = self.timeout_s if timeout_s is None else timeout_s
         sent = worker.send(request, encoder.blob())
@@ -363,7 +366,9 @@ class StudentRunner:
                 None
                 if item is None
                 else InputAfter(
-                    value=protocol.decode(item["value"], tensors, tensor_hook=_wrap_tensor),
+                    value=protocol.decode(item["value"], tensors, tensor_hook=_wrap_tensor)
+                    if item.get("value") is not None
+                    else None,
                     version_delta=int(item["version_delta"]),
                     requires_grad=bool(item["requires_grad"]),
                     grad=protocol.decode(item["grad"], tensors, tensor_hook=_wrap_tensor),

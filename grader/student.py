@@ -62,19 +62,35 @@ class StudentFunction:
         return StudentFunction(self.exercise, function, self.file, self.runner, self.source_text)
 
     def call(self, *args: Any, context: str | None = None, **kwargs: Any) -> Reply:
-        """Call the function with these arguments and return the full reply."""
+        """Call the function; the reply includes the input tensors as they were afterwards."""
+        return self._invoke(args, kwargs, context=context, return_inputs=True)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the function and return what it returned (tensors as ReturnedTensor)."""
+        return self._invoke(args, kwargs, context=None, return_inputs=False).value
+
+    def _invoke(
+        self,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        context: str | None,
+        return_inputs: bool,
+    ) -> Reply:
         if self.file is None:
             raise NotAttempted(f"the submission has no {self.exercise.filename}")
         try:
             return self.runner.call(
-                self.exercise.id, self.file, self.function, args, kwargs, context=context
+                self.exercise.id,
+                self.file,
+                self.function,
+                args,
+                kwargs,
+                context=context,
+                return_inputs=return_inputs,
             )
         except StudentRaised as exc:
             raise StudentRaised(exc.function, exc.error, describe_call(args, kwargs)) from None
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Call the function and return what it returned (tensors as ReturnedTensor)."""
-        return self.call(*args, **kwargs).value
 
     def raised(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         """Call expecting an exception: its description, or None if the call returned normally."""

@@ -194,6 +194,7 @@ def _call(
             facts["subclass"] = type(tensor).__qualname__[:64]
         return facts
 
+    return_inputs = bool(request.get("return_inputs", True))
     no_subclass_hooks = getattr(torch._C, "DisableTorchFunctionSubclass", nullcontext)
     try:
         with no_subclass_hooks():
@@ -207,7 +208,7 @@ def _call(
                 grad = tensor.grad if tensor.is_leaf else None
                 after.append(
                     {
-                        "value": encoder.encode(tensor.detach()),
+                        "value": encoder.encode(tensor.detach()) if return_inputs else None,
                         "version_delta": int(tensor._version - version),
                         "requires_grad": bool(tensor.requires_grad),
                         "grad": encoder.encode(grad.detach()) if grad is not None else None,

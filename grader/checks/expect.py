@@ -146,7 +146,7 @@ def expect_input_unchanged(reply: Reply, index: int, original: torch.Tensor, *, 
     after: InputAfter | None = (
         reply.inputs_after[index] if index < len(reply.inputs_after) else None
     )
-    if after is None:
+    if after is None or after.value is None:
         raise CheckFailed(f"the grader could not read back {name} after the call.")
     changed_values = after.value.data is not None and not torch.equal(
         after.value.data, original.detach().to("cpu")
