@@ -64,3 +64,32 @@ def image_means(x: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     Hint: ``mean`` takes a tuple of dims: ``x.mean(dim=(0, 1, 2))``.
     """
     raise NotImplementedError
+
+
+def stable_softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """Softmax along ``dim``, written by hand and safe for large inputs.
+
+    ``softmax(x)_i = exp(x_i) / sum_j exp(x_j)`` along ``dim``. Subtract the maximum along ``dim``
+    first (with ``keepdim=True``): the result is the same, and ``exp`` no longer overflows.
+
+    Args:
+        x: floating-point tensor of any shape with at least 1 dimension.
+        dim: the dimension to normalise over; negative values count from the end.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype whose entries along ``dim`` are positive and sum to 1.
+        No nan or inf, even for inputs of +-1000. Gradients flow through it.
+
+    Device and mutation: the result is on ``x``'s device; ``x`` stays unchanged.
+
+    Not allowed: ``torch.softmax``, ``torch.nn.functional.softmax``, ``log_softmax``,
+    ``Tensor.softmax``.
+
+    Example:
+        >>> stable_softmax(torch.tensor([[1000.0, 1000.0], [0.0, 0.0]]))
+        tensor([[0.5000, 0.5000],
+                [0.5000, 0.5000]])
+
+    Hint: without ``keepdim=True`` the max has one dimension fewer and broadcasts wrongly.
+    """
+    raise NotImplementedError

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor
 
 
@@ -25,5 +26,104 @@ def segmentation_mask(logits: Tensor) -> tuple[Tensor, Tensor]:
         (tensor([[1]]), tensor([[0.7000]]))
 
     Hint: ``torch.max(x, dim=...)`` returns ``(values, indices)``: note the order.
+    """
+    raise NotImplementedError
+
+
+def one_hot(labels: Tensor, num_classes: int, *, dtype: torch.dtype = torch.float32) -> Tensor:
+    """One-hot encode integer class labels.
+
+    Args:
+        labels: int64 tensor of any shape (0-dim included) with values in [0, num_classes).
+        num_classes: K, the number of classes.
+        dtype: the result's dtype.
+
+    Returns:
+        A tensor of shape ``labels.shape + (K,)`` and dtype ``dtype``: 1 at each label's index,
+        0 elsewhere. No range check is needed (it would need the data: see the device rule).
+
+    Device and mutation: the result is on ``labels``'s device; ``labels`` stays unchanged.
+
+    Not allowed: ``torch.nn.functional.one_hot``.
+
+    Example:
+        >>> one_hot(torch.tensor([2, 0]), 3)
+        tensor([[0., 0., 1.],
+                [1., 0., 0.]])
+
+    Hint: compare ``labels[..., None]`` with ``torch.arange(K, device=labels.device)``.
+    """
+    raise NotImplementedError
+
+
+def nll_loss(log_probs: Tensor, targets: Tensor) -> Tensor:
+    """The mean negative log-likelihood of the target classes.
+
+    Args:
+        log_probs: (N, K) log-probabilities.
+        targets: (N,) int64 class indices in [0, K).
+
+    Returns:
+        A 0-dim tensor: ``mean_i(-log_probs[i, targets[i]])``, differentiable in ``log_probs``.
+
+    Device and mutation: the result is on ``log_probs``'s device; inputs stay unchanged.
+
+    Not allowed: Python loops; ``torch.nn.functional.nll_loss`` and ``cross_entropy``.
+
+    Example:
+        >>> nll_loss(torch.log(torch.tensor([[0.5, 0.5], [0.1, 0.9]])), torch.tensor([0, 1]))
+        tensor(0.3993)
+
+    Hint: ``log_probs.gather(1, targets[:, None])`` picks one entry per row; so does
+    ``log_probs[torch.arange(N), targets]``.
+    """
+    raise NotImplementedError
+
+
+def sequence_mask(lengths: Tensor, max_len: int) -> Tensor:
+    """A boolean mask of valid positions for sequences of the given lengths.
+
+    Args:
+        lengths: (B,) int64 lengths, each in [0, max_len].
+        max_len: T, the padded length.
+
+    Returns:
+        (B, T) bool tensor with ``mask[b, t] = t < lengths[b]``.
+
+    Device and mutation: the result is on ``lengths``'s device; ``lengths`` stays unchanged.
+
+    Not allowed: Python loops.
+
+    Example:
+        >>> sequence_mask(torch.tensor([1, 3, 0]), 4)
+        tensor([[ True, False, False, False],
+                [ True,  True,  True, False],
+                [False, False, False, False]])
+    """
+    raise NotImplementedError
+
+
+def masked_mean(x: Tensor, mask: Tensor) -> Tensor:
+    """The mean of each row of ``x`` over the positions where ``mask`` is True.
+
+    Args:
+        x: (B, T) floating-point values.
+        mask: (B, T) bool, True where a value counts.
+
+    Returns:
+        (B,) tensor of ``x``'s dtype. A row with no True entry gives 0, not nan. Gradients are 0
+        where ``mask`` is False and never nan.
+
+    Device and mutation: the result is on ``x``'s device; inputs stay unchanged.
+
+    Not allowed: boolean indexing (``x[mask]`` flattens away the rows, and fails on ``meta``).
+
+    Example:
+        >>> masked_mean(torch.tensor([[1.0, 2.0, 9.0], [5.0, 5.0, 5.0]]),
+        ...             torch.tensor([[True, True, False], [False, False, False]]))
+        tensor([1.5000, 0.0000])
+
+    Hint: ``torch.where(count > 0, total / count, 0)`` is right forwards but gives nan gradients
+    on empty rows: divide by ``count.clamp(min=1)`` instead.
     """
     raise NotImplementedError

@@ -278,6 +278,7 @@ class StudentRunner:
         context: str | None = None,
         timeout_s: float | None = None,
         return_inputs: bool = True,
+        backward: Any = None,
     ) -> Reply:
         """Call ``function`` from the module at ``path`` in the worker and return its reply.
 
@@ -297,6 +298,7 @@ class StudentRunner:
             "kwargs": {k: encoder.encode(v) for k, v in (kwargs or {}).items()},
             "context": context,
             "return_inputs": return_inputs,
+            "backward": None if backward is None else encoder.encode(backward),
         }
         limit = self.timeout_s if timeout_s is None else timeout_s
         sent = worker.send(request, encoder.blob())

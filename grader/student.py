@@ -65,6 +65,17 @@ class StudentFunction:
         """Call the function; the reply includes the input tensors as they were afterwards."""
         return self._invoke(args, kwargs, context=context, return_inputs=True)
 
+    def call_backward(
+        self, args: tuple[Any, ...], grad_output: Any, kwargs: dict[str, Any] | None = None
+    ) -> Reply:
+        """Call, then backpropagate ``grad_output`` through the result in the worker.
+
+        The reply's ``inputs_after[i].grad`` holds each input leaf's gradient.
+        """
+        return self._invoke(
+            args, kwargs or {}, context=None, return_inputs=True, backward=grad_output
+        )
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the function and return what it returned (tensors as ReturnedTensor)."""
         return self._invoke(args, kwargs, context=None, return_inputs=False).value
@@ -76,6 +87,7 @@ class StudentFunction:
         *,
         context: str | None,
         return_inputs: bool,
+        backward: Any = None,
     ) -> Reply:
         if self.file is None:
             raise NotAttempted(f"the submission has no {self.exercise.filename}")
@@ -88,6 +100,7 @@ class StudentFunction:
                 kwargs,
                 context=context,
                 return_inputs=return_inputs,
+                backward=backward,
             )
         except StudentRaised as exc:
             raise StudentRaised(exc.function, exc.error, describe_call(args, kwargs)) from None

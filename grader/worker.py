@@ -92,6 +92,10 @@ class _Session:
         kwargs = protocol.decode(request.get("kwargs", {}), tensors, tensor_hook=_build_input)
         args = [_resolve_functions(a) for a in args]
         kwargs = {k: _resolve_functions(v) for k, v in kwargs.items()}
+        if request.get("backward") is not None:
+            request["backward"] = protocol.decode(
+                request["backward"], tensors, tensor_hook=_build_input
+            )
         return _call(function, args, kwargs, request, str(request["path"]))
 
     def _load(self, path: str) -> Any:
@@ -173,6 +177,17 @@ def _call(
     except BaseException as exc:
         return {"id": rid, "status": "raised", "error": _error_info(exc, path)}, b""
     duration = time.perf_counter() - started
+    grad_output = request.get("backward")
+    if grad_output is not None:
+        # Gradients can't cross the process boundary: run backward here, return the inputs' .grad.
+        try:
+            if not isinstance(value, torch.Tensor):
+                raise TypeError(f"expected a tensor to differentiate, got {type(value).__name__}")
+            torch.autograd.backward(value, grad_tensors=grad_output)
+        except BaseException as exc:
+            info = _error_info(exc, path)
+            info["message"] = f"backward() through your result failed: {info['message']}"
+            return {"id": rid, "status": "raised", "error": info}, b""
 
     def describe(tensor: torch.Tensor) -> dict[str, Any]:
         ptr = _storage_ptr(tensor)

@@ -47,6 +47,31 @@ def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
     # END SOLUTION
 
 
+def center_columns(x: Tensor) -> Tensor:
+    """Subtract each column's mean (the mean over dim 0) from that column.
+
+    Args:
+        x: (N, D) floating-point tensor: N rows (samples), D columns (features).
+
+    Returns:
+        (N, D) tensor of ``x``'s dtype whose columns have mean 0.
+
+    Device and mutation: the result is on ``x``'s device; ``x`` stays unchanged.
+
+    Example (the seed notebook's (6, 5) + (1, 5) broadcast):
+        >>> x = torch.tensor([[1.0, 10.0], [3.0, 30.0]])
+        >>> center_columns(x)
+        tensor([[ -1., -10.],
+                [  1.,  10.]])
+
+    Hint: ``x.mean(dim=0, keepdim=True)`` has shape (1, D) and broadcasts down the rows. Beware
+    ``x - x.mean(1)``: for a square x it broadcasts silently and gives wrong values.
+    """
+    # BEGIN SOLUTION
+    return x - x.mean(dim=0, keepdim=True)
+    # END SOLUTION
+
+
 def scale_channels(img: Tensor, scale: Tensor) -> Tensor:
     """Multiply each colour channel of an image by its own scale.
 
@@ -96,4 +121,33 @@ def scale_batch_channels(imgs: Tensor, scales: Tensor) -> Tensor:
     """
     # BEGIN SOLUTION
     return imgs * scales[:, None, None, :]
+    # END SOLUTION
+
+
+def pairwise_sq_dists(x: Tensor, y: Tensor) -> Tensor:
+    """Squared Euclidean distance between every row of ``x`` and every row of ``y``.
+
+    Args:
+        x: (N, D) points.
+        y: (M, D) points, same dtype as ``x``.
+
+    Returns:
+        (N, M) tensor: ``out[i, j] = sum_k (x[i, k] - y[j, k]) ** 2``, never negative.
+
+    Device and mutation: the result is on ``x``'s device; inputs stay unchanged.
+
+    Not allowed: Python loops; ``torch.cdist``, ``torch.pdist``,
+    ``torch.nn.functional.pairwise_distance``.
+
+    Example:
+        >>> pairwise_sq_dists(torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0], [1.0, 0.0]]))
+        tensor([[25.,  1.]])
+
+    Hint: ``|x|² + |y|² - 2 x·y`` is fast, but rounding makes some results slightly negative in
+    float32 (about -7.6e-6 on the diagonal): clamp them to 0.
+    """
+    # BEGIN SOLUTION
+    x_sq = (x * x).sum(dim=1, keepdim=True)
+    y_sq = (y * y).sum(dim=1)
+    return (x_sq + y_sq - 2 * (x @ y.T)).clamp(min=0)
     # END SOLUTION

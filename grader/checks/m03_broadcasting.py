@@ -13,7 +13,12 @@ from grader.checks.expect import (
     expect_tensor,
 )
 from grader.checks.inputs import fill, on, transposed
-from grader.checks.oracles import scale_batch_channels_loop, scale_channels_loop
+from grader.checks.oracles import (
+    center_columns64,
+    pairwise_sq_dists_loop,
+    scale_batch_channels_loop,
+    scale_channels_loop,
+)
 from grader.outcomes import CheckFailed
 
 SEED_SHAPES = ((1, 6, 4, 1, 7, 2), (5, 6, 1, 3, 1, 2))
@@ -177,3 +182,102 @@ def check_scale_batch_channels_output_on_input_device(student, devices, gen):
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, imgs), on(device, scales))
         expect_tensor(out, shape=(3, 4, 5, 2), dtype=torch.float32, device=device)
+
+
+@check("3.2", kind="values", points=0.5)
+def check_center_columns_seed_example(student, gen):
+    """The seed example: a (6, 5) matrix minus its (1, 5) column means"""
+    x = fill((6, 5), gen, low=-3, high=3)
+    expect_close(
+        student(x),
+        center_columns64(x),
+        rtol=1e-5,
+        atol=1e-5 * 3,
+        what="center_columns(x of shape (6, 5))",
+        hint="subtract x.mean(dim=0, keepdim=True): the mean of each column.",
+    )
+
+
+@check("3.2", kind="dtype", points=0.5)
+def check_center_columns_keeps_the_dtype(student, gen):
+    """float32 stays float32 and float64 stays float64"""
+    for dtype in (torch.float32, torch.float64):
+        x = fill((4, 3), gen, dtype)
+        expect_close(
+            student(x), center_columns64(x), rtol=1e-5, atol=1e-5, what=f"center_columns({dtype} x)"
+        )
+
+
+@check("3.2", kind="mutation", points=0.5)
+def check_center_columns_leaves_input_unchanged(student, gen):
+    """The input is left unchanged"""
+    x = fill((5, 4), gen)
+    reply = student.call(x)
+    expect_close(reply.value, center_columns64(x), rtol=1e-5, atol=1e-5, what="center_columns(x)")
+    expect_input_unchanged(reply, 0, x, name="x")
+
+
+@check("3.2", kind="device", points=0.5)
+def check_center_columns_output_on_input_device(student, devices, gen):
+    """The result is on the input's device"""
+    x = fill((4, 6), gen)
+    expect_close(student(x), center_columns64(x), rtol=1e-5, atol=1e-5, what="on cpu")
+    for device in devices.device_round:
+        out = call_on_device(student, device, on(device, x))
+        expect_tensor(out, shape=(4, 6), dtype=torch.float32, device=device)
+
+
+def _pairwise_small(student, gen) -> None:
+    x, y = fill((4, 3), gen), fill((5, 3), gen)
+    scale = float((x * x).sum(1).max() + (y * y).sum(1).max())
+    expect_close(
+        student(x, y),
+        pairwise_sq_dists_loop(x, y),
+        rtol=1e-4,
+        atol=1e-4 * scale,
+        what="pairwise_sq_dists(x (4, 3), y (5, 3))",
+        hint="out[i, j] = |x_i|^2 + |y_j|^2 - 2 x_i . y_j, shaped (N, M).",
+    )
+
+
+@check("3.5", kind="values", points=1)
+def check_pairwise_sq_dists_small_example(student, gen):
+    """4 points against 5 points in 3-D match the pair-by-pair spec"""
+    _pairwise_small(student, gen)
+
+
+@check("3.5", kind="values", points=0.5)
+def check_pairwise_sq_dists_never_negative(student, gen):
+    """Distances are never negative, even between a point and itself in float32"""
+    x = fill((64, 16), gen, low=50, high=60)
+    out = expect_tensor(
+        student(x, x), shape=(64, 64), dtype=torch.float32, what="pairwise_sq_dists(x, x)"
+    )
+    smallest = float(out.data.min())
+    if smallest < 0:
+        raise CheckFailed(
+            f"pairwise_sq_dists(x, x) has negative entries (smallest {smallest:.3g}): the "
+            "expansion |x|^2 + |y|^2 - 2 x.y rounds below 0 in float32. Clamp with .clamp(min=0)."
+        )
+
+
+@check("3.5", kind="rules", points=0.5)
+def check_pairwise_sq_dists_no_loops_or_library_distances(student, gen):
+    """Solves a small example with no Python loops and no cdist/pdist"""
+    _pairwise_small(student, gen)
+    student.expect_no_loops()
+    student.expect_no_banned(
+        banned=("torch.cdist", "torch.pdist", "torch.nn.functional.pairwise_distance"),
+        banned_methods=("cdist",),
+        why="Build the distances from broadcasting or a matrix product.",
+    )
+
+
+@check("3.5", kind="device", points=0.5)
+def check_pairwise_sq_dists_output_on_input_device(student, devices, gen):
+    """The distances are on the inputs' device"""
+    _pairwise_small(student, gen)
+    x, y = fill((3, 2), gen), fill((4, 2), gen)
+    for device in devices.device_round:
+        out = call_on_device(student, device, on(device, x), on(device, y))
+        expect_tensor(out, shape=(3, 4), device=device)

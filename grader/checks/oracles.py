@@ -47,3 +47,37 @@ def argmax_loop(logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 def mean64(x: torch.Tensor, dim: int | tuple[int, ...]) -> torch.Tensor:
     """The mean in float64, cast back to ``x``'s dtype."""
     return x.to(torch.float64).mean(dim=dim).to(x.dtype)
+
+
+def center_columns64(x: torch.Tensor) -> torch.Tensor:
+    """Column-centred x computed in float64, cast back to x's dtype."""
+    x64 = x.to(torch.float64)
+    return (x64 - x64.mean(dim=0)).to(x.dtype)
+
+
+def pairwise_sq_dists_loop(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Pair by pair, in float64: out[i, j] = sum_k (x[i, k] - y[j, k])**2."""
+    x64, y64 = x.to(torch.float64), y.to(torch.float64)
+    out = torch.empty(x.shape[0], y.shape[0], dtype=torch.float64)
+    for i in range(x.shape[0]):
+        for j in range(y.shape[0]):
+            out[i, j] = ((x64[i] - y64[j]) ** 2).sum()
+    return out.to(x.dtype)
+
+
+def sequence_mask_loop(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
+    """Position by position: mask[b, t] = t < lengths[b]."""
+    out = torch.zeros(lengths.shape[0], max_len, dtype=torch.bool)
+    for b, length in enumerate(lengths.tolist()):
+        for t in range(max_len):
+            out[b, t] = t < length
+    return out
+
+
+def masked_mean_loop(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Row by row in float64; an empty row gives 0."""
+    out = torch.zeros(x.shape[0], dtype=torch.float64)
+    for b in range(x.shape[0]):
+        picked = [float(v) for v, m in zip(x[b].tolist(), mask[b].tolist()) if m]
+        out[b] = sum(picked) / len(picked) if picked else 0.0
+    return out.to(x.dtype)

@@ -9,9 +9,14 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grader.checks import check
-from grader.checks.expect import expect_close, expect_equal
+from grader.checks.expect import expect_close, expect_equal, expect_input_unchanged
 from grader.checks.inputs import examples, fill
-from grader.checks.oracles import scale_batch_channels_loop, scale_channels_loop
+from grader.checks.oracles import (
+    center_columns64,
+    pairwise_sq_dists_loop,
+    scale_batch_channels_loop,
+    scale_channels_loop,
+)
 from grader.outcomes import CheckFailed
 
 pytestmark = pytest.mark.hidden
@@ -94,4 +99,54 @@ def check_scale_batch_channels_random_batches_match_the_loop_spec(student, seed,
             scale_batch_channels_loop(imgs, scales),
             what=f"scale_batch_channels(imgs {shape}, scales {(shape[0], shape[-1])})",
             hint="each image b uses its own row scales[b]: reshape to (B, 1, 1, C).",
+        )
+
+
+@st.composite
+def _matrix_shape(draw: st.DrawFn) -> tuple[int, int]:
+    n = draw(st.integers(1, 8))
+    d = draw(st.one_of(st.just(n), st.integers(1, 8)))  # N == D: x - x.mean(1) broadcasts silently
+    return (n, d)
+
+
+@check("3.2", kind="values", points=1)
+def check_center_columns_random_matrices_with_the_square_trap(student, seed, gen):
+    """Random shapes, N == D included, match the float64 spec"""
+    for i, shape in enumerate(examples(_matrix_shape(), seed=seed)):
+        dtype = (torch.float32, torch.float64)[i % 2]
+        x = fill(shape, gen, dtype, low=-50, high=50)
+        atol = 1e-5 * max(1.0, float(x.abs().max()))
+        reply = student.call(x)
+        expect_close(
+            reply.value,
+            center_columns64(x),
+            rtol=1e-5,
+            atol=atol,
+            what=f"center_columns({dtype} x of shape {shape})",
+            hint="the mean over dim 0 with keepdim=True, whatever the shape.",
+        )
+        expect_input_unchanged(reply, 0, x, name="x")
+
+
+@st.composite
+def _point_sets(draw: st.DrawFn) -> tuple[int, int, int]:
+    n = draw(st.integers(1, 7))
+    m = draw(st.one_of(st.just(n), st.integers(1, 7)))
+    d = draw(st.one_of(st.just(n), st.integers(1, 6)))  # N == M == D trap
+    return (n, m, d)
+
+
+@check("3.5", kind="values", points=1.5)
+def check_pairwise_sq_dists_random_points_match_the_loop_spec(student, seed, gen):
+    """Random N, M, D (N == M == D included), float32 and float64, match the pair loop"""
+    for i, (n, m, d) in enumerate(examples(_point_sets(), seed=seed)):
+        dtype = (torch.float32, torch.float64)[i % 2]
+        x, y = fill((n, d), gen, dtype, low=-4, high=4), fill((m, d), gen, dtype, low=-4, high=4)
+        scale = float((x * x).sum(1).max() + (y * y).sum(1).max())
+        expect_close(
+            student(x, y),
+            pairwise_sq_dists_loop(x, y),
+            rtol=1e-4,
+            atol=1e-4 * max(scale, 1e-3),
+            what=f"pairwise_sq_dists({dtype} x {(n, d)}, y {(m, d)})",
         )
