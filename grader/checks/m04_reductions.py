@@ -153,3 +153,96 @@ def check_image_means_output_on_input_device(student, devices, gen):
             raise CheckFailed(f"expected a tuple of 3 tensors, got {type(out).__name__}.")
         for got in out:
             expect_tensor(got, device=device, what=f"image_means on '{device}'")
+
+
+SOFTMAX_BANNED = {
+    "banned": (
+        "torch.softmax",
+        "torch.nn.functional.softmax",
+        "torch.log_softmax",
+        "torch.nn.functional.log_softmax",
+        "torch.special.softmax",
+    ),
+    "banned_methods": ("softmax", "log_softmax"),
+    "why": "Write it with exp, a max with keepdim=True, and a sum with keepdim=True.",
+}
+
+
+def softmax64(x: torch.Tensor, dim: int) -> torch.Tensor:
+    """The softmax oracle: float64 in the judge, cast back to x's dtype."""
+    return torch.softmax(x.to(torch.float64), dim=dim).to(x.dtype)
+
+
+def _softmax_small(student, gen) -> None:
+    x = fill((3, 4), gen, low=-3, high=3)
+    expect_close(
+        student(x, dim=-1),
+        softmax64(x, -1),
+        rtol=1e-5,
+        atol=1e-6,
+        what="stable_softmax(x of shape (3, 4), dim=-1)",
+    )
+
+
+@check("4.3", kind="values", points=0.5)
+def check_stable_softmax_small_example(student, gen):
+    """A (3, 4) input along the last dim matches softmax"""
+    _softmax_small(student, gen)
+
+
+@check("4.3", kind="values", points=1)
+def check_stable_softmax_survives_large_inputs(student):
+    """Inputs of +-1000 give finite probabilities that sum to 1"""
+    x = torch.tensor([[1000.0, 1000.0, -1000.0], [-1000.0, 0.0, 1000.0], [1000.0, 999.0, 998.0]])
+    out = expect_tensor(
+        student(x, dim=1),
+        shape=(3, 3),
+        dtype=torch.float32,
+        what="stable_softmax(x with values of +-1000, dim=1)",
+    )
+    if not bool(torch.isfinite(out.data).all()):
+        raise CheckFailed(
+            "stable_softmax(x with values of +-1000) contains nan or inf: exp(1000) overflows. "
+            "Subtract x.amax(dim, keepdim=True) before exp."
+        )
+    expect_close(out, softmax64(x, 1), rtol=1e-5, atol=1e-6, what="stable_softmax(large x)")
+
+
+@check("4.3", kind="gradient", points=1)
+def check_stable_softmax_gradient_matches(student, gen):
+    """The gradient through it matches softmax's own (float64)"""
+    x = fill((3, 5), gen, torch.float64)
+    weights = fill((3, 5), gen, torch.float64)
+    reply = student.call_backward((on("cpu", x, requires_grad=True), 1), weights)
+    leaf = x.clone().requires_grad_(True)
+    torch.softmax(leaf, dim=1).backward(weights)
+    after = reply.inputs_after[0]
+    if after is None or after.grad is None:
+        raise CheckFailed(
+            "no gradient reached x through stable_softmax: avoid .detach(), "
+            ".item() or .data inside it."
+        )
+    expect_close(
+        after.grad,
+        leaf.grad,
+        rtol=1e-7,
+        atol=1e-9,
+        what="the gradient of sum(w * stable_softmax(x, 1)) with respect to x",
+    )
+
+
+@check("4.3", kind="rules", points=0.5)
+def check_stable_softmax_written_by_hand(student, gen):
+    """Solves a small example without calling a library softmax"""
+    _softmax_small(student, gen)
+    student.expect_no_banned(**SOFTMAX_BANNED)
+
+
+@check("4.3", kind="device", points=0.5)
+def check_stable_softmax_output_on_input_device(student, devices, gen):
+    """The result is on the input's device"""
+    _softmax_small(student, gen)
+    x = fill((2, 3, 4), gen)
+    for device in devices.device_round:
+        out = call_on_device(student, device, on(device, x), 1)
+        expect_tensor(out, shape=(2, 3, 4), dtype=torch.float32, device=device)

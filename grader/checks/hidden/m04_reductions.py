@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from grader.checks import check
 from grader.checks.expect import expect_close, expect_input_unchanged
 from grader.checks.inputs import examples, fill
-from grader.checks.m04_reductions import expect_means, expected_stats, stats_fields
+from grader.checks.m04_reductions import expect_means, expected_stats, softmax64, stats_fields
 
 pytestmark = pytest.mark.hidden
 
@@ -56,3 +56,28 @@ def check_image_means_random_batches_with_square_traps(student, seed, gen):
     for shape in examples(_image_batch(), seed=seed):
         x = fill(shape, gen, low=-3, high=3)
         expect_means(student(x), x, what=f"image_means(x of shape {shape})")
+
+
+@st.composite
+def _softmax_case(draw: st.DrawFn) -> tuple[tuple[int, ...], int]:
+    shape = tuple(draw(st.lists(st.integers(1, 5), min_size=1, max_size=4)))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    return shape, dim
+
+
+@check("4.3", kind="values", points=1.5)
+def check_stable_softmax_random_shapes_and_dims(student, seed, gen):
+    """1-4-D shapes along every dim (negative too), float32 and float64, sum to 1"""
+    for i, (shape, dim) in enumerate(examples(_softmax_case(), seed=seed)):
+        dtype = (torch.float32, torch.float64)[i % 2]
+        x = fill(shape, gen, dtype, low=-20, high=20)
+        reply = student.call(x, dim)
+        expect_close(
+            reply.value,
+            softmax64(x, dim),
+            rtol=1e-5,
+            atol=1e-6,
+            what=f"stable_softmax({dtype} x of shape {shape}, dim={dim})",
+            hint="keep the reduced dim (keepdim=True) so it broadcasts back.",
+        )
+        expect_input_unchanged(reply, 0, x, name="x")
