@@ -1,0 +1,8 @@
+"""Sums the picked log-probabilities instead of averaging them."""
+EXERCISE = "5.3"
+CATCHES = ("check_nll_loss_small_example", "check_nll_loss_gradient_is_minus_one_hot_over_n",
+           "check_nll_loss_random_batches")
+
+
+def nll_loss(log_probs, targets):
+    return -log_probs.gather(1, targets[:, None]).sum()
