@@ -197,6 +197,7 @@ def _call(
             "device": str(tensor.device),
             "strides": [int(s) for s in tensor.stride()],
             "contiguous": bool(tensor.is_contiguous()),
+            "storage_nbytes": int(tensor.untyped_storage().nbytes()),
             "requires_grad": bool(tensor.requires_grad),
             "is_leaf": bool(tensor.is_leaf),
             "grad_fn": type(tensor.grad_fn).__name__ if tensor.grad_fn is not None else None,

@@ -1,0 +1,9 @@
+"""Uses repeat, which copies, instead of expand."""
+EXERCISE = "2.3"
+CATCHES = ("check_broadcast_view_allocates_nothing", "check_broadcast_view_random_shapes")
+
+
+def broadcast_view(x, shape):
+    x = x.reshape((1,) * (len(shape) - x.dim()) + tuple(x.shape))
+    reps = [t if s == 1 else 1 for s, t in zip(x.shape, shape)]
+    return x.repeat(*reps)
