@@ -24,6 +24,9 @@ def test_ids_are_unique_and_points_match_the_curriculum():
     curriculum = {
         "1.1": 3,
         "1.2": 2,
+        "2.1": 3,
+        "2.2": 3,
+        "2.3": 3,
         "3.1": 5,
         "3.2": 3,
         "3.3": 3,
