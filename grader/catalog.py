@@ -75,6 +75,10 @@ CATALOG: tuple[Exercise, ...] = (
              "a length mask from a broadcast comparison"),
     Exercise("5.5", "masked_mean", "m05_indexing", 5, 3, True,
              "masked means without nan values or nan gradients"),
+    Exercise("6.2", "footprint", "m06_dtypes_memory", 3, 2, True,
+             "logical bytes vs storage bytes; getsizeof is not the data"),
+    Exercise("6.3", "to_uint8_image", "m06_dtypes_memory", 3, 2, True,
+             "round, clamp, then cast: uint8 wraps around"),
     Exercise("7.1", "autograd_grad", "m07_autograd", 4, 2, True,
              "gradients with autograd, side-effect free"),
 )  # fmt: skip

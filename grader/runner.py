@@ -116,7 +116,7 @@ class _ArgEncoder(protocol.Encoder):
                 requires_grad=value.requires_grad,
             )
             if value.device == "meta":
-                self.tensors.pop(node["__tensor__"])
+                self.tensors.pop(node["__tensor__"], None)
                 node["__tensor__"] = None
             return node
         if isinstance(value, FunctionArg):

@@ -60,8 +60,15 @@ def main() -> None:
 def _warm_meta() -> None:
     import torch
 
-    with contextlib.suppress(Exception):
-        torch.ones(2, device="meta") * torch.ones(2, device="meta")
+    # While this thread imports, the main thread waits up to the switch interval (5 ms) for the
+    # GIL on every request: hand it over more often until the warm-up is done.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
+    try:
+        with contextlib.suppress(Exception):
+            torch.ones(2, device="meta") * torch.ones(2, device="meta")
+    finally:
+        sys.setswitchinterval(interval)
 
 
 class _ImportFailed(Exception):

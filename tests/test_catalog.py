@@ -40,6 +40,8 @@ def test_ids_are_unique_and_points_match_the_curriculum():
         "5.3": 4,
         "5.4": 3,
         "5.5": 5,
+        "6.2": 3,
+        "6.3": 3,
         "7.1": 4,
     }
     assert {e.id: e.points for e in catalog.CATALOG} == curriculum

@@ -1,0 +1,50 @@
+"""Hidden checks for module 6: random images and dtypes."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import strategies as st
+
+from grader.checks import check
+from grader.checks.expect import expect_close
+from grader.checks.inputs import examples, fill
+from grader.checks.m06_dtypes_memory import uint8_oracle
+
+pytestmark = pytest.mark.hidden
+
+
+@check("6.3", kind="values", points=0.5)
+def check_to_uint8_image_random_images(student, seed, gen):
+    """Random image shapes in float16, float32 and float64, in and out of range"""
+    shapes = st.lists(st.integers(1, 6), min_size=1, max_size=3).map(tuple)
+    for i, shape in enumerate(examples(shapes, seed=seed, n=15)):
+        dtype = (torch.float32, torch.float64, torch.float16)[i % 3]
+        x = fill((*shape, 3), gen, dtype, low=-0.5, high=1.5)
+        expect_close(student(x), uint8_oracle(x), what=f"to_uint8_image({dtype} x {(*shape, 3)})")
+
+
+_dtypes = st.sampled_from(
+    [
+        torch.bool,
+        torch.int8,
+        torch.int16,
+        torch.int32,
+        torch.int64,
+        torch.bfloat16,
+        torch.float32,
+        torch.complex64,
+    ]
+)
+
+
+@check("6.2", kind="values", points=0.5)
+def check_footprint_random_shapes_and_dtypes(student, seed):
+    """Random shapes and dtypes of every element size"""
+    from grader.checks.m06_dtypes_memory import expect_footprint
+
+    cases = st.tuples(st.lists(st.integers(0, 5), max_size=3).map(tuple), _dtypes)
+    for shape, dtype in examples(cases, seed=seed, n=15):
+        x = torch.zeros(shape, dtype=dtype)
+        size = x.element_size() * x.numel()
+        expect_footprint(student(x), size, size, what=f"footprint({dtype} {shape})")
