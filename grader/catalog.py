@@ -81,6 +81,14 @@ CATALOG: tuple[Exercise, ...] = (
              "round, clamp, then cast: uint8 wraps around"),
     Exercise("7.1", "autograd_grad", "m07_autograd", 4, 2, True,
              "gradients with autograd, side-effect free"),
+    Exercise("7.2", "numerical_grad", "m07_autograd", 3, 2, False,
+             "central differences, and restoring what you perturb"),
+    Exercise("7.3", "grad_check", "m07_autograd", 3, 3, False,
+             "gradient checking: autograd against numerics"),
+    Exercise("7.4", "straight_through_round", "m07_autograd", 2, 1, True,
+             "detach to pass gradients straight through"),
+    Exercise("7.5", "sgd_step_", "m07_autograd", 3, 2, False,
+             "in-place updates of leaves under no_grad"),
 )  # fmt: skip
 
 BY_ID: dict[str, Exercise] = {e.id: e for e in CATALOG}

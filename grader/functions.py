@@ -38,10 +38,50 @@ def weighted_sum(weights: torch.Tensor) -> Fn:
     return lambda x: (x * weights.to(x.device, x.dtype)).sum()
 
 
+class _WrongSquare(torch.autograd.Function):
+    """x**2 with a wrong backward (g * x instead of 2 * g * x), for grad_check to catch."""
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (x,) = ctx.saved_tensors
+        return grad * x
+
+
+class _WrongSin(torch.autograd.Function):
+    """sin with the backward of cos's derivative sign flipped (-g cos x)."""
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        ctx.save_for_backward(x)
+        return torch.sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (x,) = ctx.saved_tensors
+        return -grad * torch.cos(x)
+
+
+def wrong_square_sum() -> Fn:
+    """sum(x**2) whose custom backward is wrong by a factor of 2."""
+    return lambda x: _WrongSquare.apply(x).sum()
+
+
+def wrong_sin_sum() -> Fn:
+    """sum(sin x) whose custom backward has the wrong sign."""
+    return lambda x: _WrongSin.apply(x).sum()
+
+
 LIBRARY: dict[str, Callable[..., Fn]] = {
     "cube_sum": cube_sum,
     "sin_sum": sin_sum,
     "logsumexp_all": logsumexp_all,
     "quadratic_form": quadratic_form,
     "weighted_sum": weighted_sum,
+    "wrong_square_sum": wrong_square_sum,
+    "wrong_sin_sum": wrong_sin_sum,
 }

@@ -51,6 +51,8 @@ class TensorArg:
     device: str = "cpu"
     layout: tuple[tuple[Any, ...], ...] = ()
     requires_grad: bool = False
+    grad: torch.Tensor | None = None
+    """Set as the input's ``.grad`` in the worker (e.g. parameters before an optimizer step)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,12 @@ class InputAfter:
     version_delta: int
     requires_grad: bool
     grad: ReturnedTensor | None
+    is_leaf: bool = True
+    grad_fn: str | None = None
+    same_object: bool | None = None
+    """For list elements: is the list still holding the very object that was passed?"""
+    same_storage: bool | None = None
+    backward_ok: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,28 @@ class Reply:
     value: Any
     inputs_after: tuple[InputAfter | None, ...]
     duration_s: float
+    elements_after: dict[str, InputAfter] = field(default_factory=dict)
+    """Tensors inside list arguments, keyed ``"<arg index>.<position>"``."""
+
+
+def _optional_bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _input_after(item: dict[str, Any], tensors: dict[str, torch.Tensor]) -> InputAfter:
+    """Rebuild the facts the worker measured about one input after the call."""
+    value = item.get("value")
+    return InputAfter(
+        value=None if value is None else protocol.decode(value, tensors, tensor_hook=_wrap_tensor),
+        version_delta=int(item["version_delta"]),
+        requires_grad=bool(item["requires_grad"]),
+        grad=protocol.decode(item.get("grad"), tensors, tensor_hook=_wrap_tensor),
+        is_leaf=bool(item.get("is_leaf", True)),
+        grad_fn=item.get("grad_fn"),
+        same_object=_optional_bool(item.get("same_object")),
+        same_storage=_optional_bool(item.get("same_storage")),
+        backward_ok=_optional_bool(item.get("backward_ok")),
+    )
 
 
 class _ArgEncoder(protocol.Encoder):
@@ -115,6 +145,8 @@ class _ArgEncoder(protocol.Encoder):
                 layout=[list(op) for op in value.layout],
                 requires_grad=value.requires_grad,
             )
+            if value.grad is not None:
+                node["grad"] = self._encode_tensor(value.grad)
             if value.device == "meta":
                 self.tensors.pop(node["__tensor__"], None)
                 node["__tensor__"] = None
@@ -279,6 +311,7 @@ class StudentRunner:
         timeout_s: float | None = None,
         return_inputs: bool = True,
         backward: Any = None,
+        probe_backward: bool = False,
     ) -> Reply:
         """Call ``function`` from the module at ``path`` in the worker and return its reply.
 
@@ -299,6 +332,7 @@ class StudentRunner:
             "context": context,
             "return_inputs": return_inputs,
             "backward": None if backward is None else encoder.encode(backward),
+            "probe_backward": probe_backward,
         }
         limit = self.timeout_s if timeout_s is None else timeout_s
         sent = worker.send(request, encoder.blob())
@@ -365,22 +399,20 @@ class StudentRunner:
             tensors = protocol.unpack_tensors(blob)
             value = protocol.decode(envelope.get("value"), tensors, tensor_hook=_wrap_tensor)
             after = tuple(
-                None
-                if item is None
-                else InputAfter(
-                    value=protocol.decode(item["value"], tensors, tensor_hook=_wrap_tensor)
-                    if item.get("value") is not None
-                    else None,
-                    version_delta=int(item["version_delta"]),
-                    requires_grad=bool(item["requires_grad"]),
-                    grad=protocol.decode(item["grad"], tensors, tensor_hook=_wrap_tensor),
-                )
+                None if item is None else _input_after(item, tensors)
                 for item in envelope.get("inputs_after", [])
             )
-        except (protocol.ProtocolError, KeyError, TypeError, ValueError) as exc:
+            elements = {
+                str(key): _input_after(item, tensors)
+                for key, item in dict(envelope.get("elements_after") or {}).items()
+            }
+        except (protocol.ProtocolError, KeyError, TypeError, ValueError, AttributeError) as exc:
             raise GradingError(f"{function}() returned an unusable result: {exc}") from None
         return Reply(
-            value=value, inputs_after=after, duration_s=float(envelope.get("duration_s", 0))
+            value=value,
+            inputs_after=after,
+            duration_s=float(envelope.get("duration_s", 0)),
+            elements_after=elements,
         )
 
     def close(self) -> None:

@@ -76,6 +76,10 @@ class StudentFunction:
             args, kwargs or {}, context=None, return_inputs=True, backward=grad_output
         )
 
+    def call_probing_backward(self, *args: Any, **kwargs: Any) -> Reply:
+        """Call; then, for each leaf inside a list argument, check a new backward still works."""
+        return self._invoke(args, kwargs, context=None, return_inputs=True, probe_backward=True)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the function and return what it returned (tensors as ReturnedTensor)."""
         return self._invoke(args, kwargs, context=None, return_inputs=False).value
@@ -88,6 +92,7 @@ class StudentFunction:
         context: str | None,
         return_inputs: bool,
         backward: Any = None,
+        probe_backward: bool = False,
     ) -> Reply:
         if self.file is None:
             raise NotAttempted(f"the submission has no {self.exercise.filename}")
@@ -101,6 +106,7 @@ class StudentFunction:
                 context=context,
                 return_inputs=return_inputs,
                 backward=backward,
+                probe_backward=probe_backward,
             )
         except StudentRaised as exc:
             raise StudentRaised(exc.function, exc.error, describe_call(args, kwargs)) from None

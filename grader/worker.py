@@ -10,6 +10,7 @@ expected values: it only measures facts about the live objects (device, strides,
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import threading
@@ -95,14 +96,13 @@ class _Session:
         if not callable(function):
             return {"id": rid, "status": "missing"}, b""
         tensors = protocol.unpack_tensors(blob)
-        args = protocol.decode(request.get("args", []), tensors, tensor_hook=_build_input)
-        kwargs = protocol.decode(request.get("kwargs", {}), tensors, tensor_hook=_build_input)
+        build = functools.partial(_build_input, tensors=tensors)
+        args = protocol.decode(request.get("args", []), tensors, tensor_hook=build)
+        kwargs = protocol.decode(request.get("kwargs", {}), tensors, tensor_hook=build)
         args = [_resolve_functions(a) for a in args]
         kwargs = {k: _resolve_functions(v) for k, v in kwargs.items()}
         if request.get("backward") is not None:
-            request["backward"] = protocol.decode(
-                request["backward"], tensors, tensor_hook=_build_input
-            )
+            request["backward"] = protocol.decode(request["backward"], tensors, tensor_hook=build)
         return _call(function, args, kwargs, request, str(request["path"]))
 
     def _load(self, path: str) -> Any:
@@ -130,8 +130,8 @@ class _Session:
         return module
 
 
-def _build_input(node: dict[str, Any], tensor: Any) -> Any:
-    """Place an input tensor on its device with its layout and autograd flag, as the judge asked."""
+def _build_input(node: dict[str, Any], tensor: Any, *, tensors: dict[str, Any]) -> Any:
+    """Place an input tensor on its device with its layout, autograd flag and ``.grad``."""
     import torch
 
     from grader.protocol import apply_layout, dtype_from_name
@@ -144,6 +144,9 @@ def _build_input(node: dict[str, Any], tensor: Any) -> Any:
     tensor = apply_layout(tensor, node.get("layout", []))
     if node.get("requires_grad"):
         tensor = tensor.detach().requires_grad_(True)
+    grad = node.get("grad")
+    if isinstance(grad, dict) and grad.get("__tensor__") in tensors:
+        tensor.grad = tensors[grad["__tensor__"]].to(device)
     return tensor
 
 
@@ -176,6 +179,14 @@ def _call(
     inputs = [a if isinstance(a, torch.Tensor) else None for a in args]
     versions = [t._version if t is not None else None for t in inputs]
     pointers = [_storage_ptr(t) if t is not None else None for t in inputs]
+    # Tensors inside list/tuple arguments (e.g. the params of an optimizer step), by "i.j".
+    elements = {
+        f"{i}.{j}": (t, t._version, _storage_ptr(t))
+        for i, a in enumerate(args)
+        if isinstance(a, (list, tuple))
+        for j, t in enumerate(a)
+        if isinstance(t, torch.Tensor)
+    }
     context = torch.no_grad() if request.get("context") == "no_grad" else nullcontext()
     started = time.perf_counter()
     try:
@@ -223,20 +234,23 @@ def _call(
         with no_subclass_hooks():
             encoder = protocol.Encoder(describe)
             encoded = encoder.encode(value)
-            after = []
-            for tensor, version in zip(inputs, versions):
-                if tensor is None:
-                    after.append(None)
-                    continue
-                grad = tensor.grad if tensor.is_leaf else None
-                after.append(
-                    {
-                        "value": encoder.encode(tensor.detach()) if return_inputs else None,
-                        "version_delta": int(tensor._version - version),
-                        "requires_grad": bool(tensor.requires_grad),
-                        "grad": encoder.encode(grad.detach()) if grad is not None else None,
-                    }
-                )
+            after = [
+                None if tensor is None else _after_facts(encoder, tensor, version, return_inputs)
+                for tensor, version in zip(inputs, versions)
+            ]
+            elements_after = {}
+            for key, (original, version, ptr) in elements.items():
+                i, j = (int(k) for k in key.split("."))
+                try:
+                    current = args[i][j]
+                except (IndexError, TypeError):
+                    current = None
+                facts = _after_facts(encoder, original, version, return_inputs)
+                facts["same_object"] = current is original
+                facts["same_storage"] = ptr is None or _storage_ptr(original) == ptr
+                if request.get("probe_backward") and original.is_leaf and original.requires_grad:
+                    facts["backward_ok"] = _backward_works(original)
+                elements_after[key] = facts
             blob = encoder.blob()
     except BaseException as exc:
         return {"id": rid, "status": "raised", "error": _error_info(exc, path)}, b""
@@ -245,9 +259,35 @@ def _call(
         "status": "ok",
         "value": encoded,
         "inputs_after": after,
+        "elements_after": elements_after,
         "duration_s": duration,
     }
     return envelope, blob
+
+
+def _after_facts(encoder: Any, tensor: Any, version: int, with_value: bool) -> dict[str, Any]:
+    """Facts about an input tensor right after the call."""
+    grad = tensor.grad if tensor.is_leaf else None
+    return {
+        "value": encoder.encode(tensor.detach()) if with_value else None,
+        "version_delta": int(tensor._version - version),
+        "requires_grad": bool(tensor.requires_grad),
+        "is_leaf": bool(tensor.is_leaf),
+        "grad_fn": type(tensor.grad_fn).__name__ if tensor.grad_fn is not None else None,
+        "grad": encoder.encode(grad.detach()) if grad is not None else None,
+    }
+
+
+def _backward_works(tensor: Any) -> bool:
+    """Can a fresh graph from this leaf still be differentiated (no leaked graph, no error)?"""
+    saved = tensor.grad
+    try:
+        (tensor * 1).sum().backward()
+        return True
+    except Exception:
+        return False
+    finally:
+        tensor.grad = saved
 
 
 def _error_info(exc: BaseException, path: str, *, at_import: bool = False) -> dict[str, Any]:
