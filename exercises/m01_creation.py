@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -61,5 +62,32 @@ def arange_reshape(shape: tuple[int, ...], *, device: torch.device | str | None 
 
     Note: ``.mean()`` on the result raises ("mean(): could not infer output dtype..."):
     reductions like mean need a floating-point dtype, so call ``.float()`` first.
+    """
+    raise NotImplementedError
+
+
+def numpy_view(t: Tensor) -> np.ndarray:
+    """Return a NumPy array that shares memory with the CPU tensor ``t``.
+
+    Args:
+        t: a tensor on the CPU, possibly non-contiguous (e.g. ``x.T``) or requiring grad.
+
+    Returns:
+        A NumPy array of ``t``'s shape, dtype (float32 -> float32, int64 -> int64, bool -> bool)
+        and strides, whose memory is ``t``'s: writing ``arr[0, 0] = 123`` changes ``t`` too.
+
+    Raises:
+        ValueError: if ``t`` is not on the CPU (e.g. on ``cuda`` or ``meta``).
+
+    Autograd: ``t.requires_grad`` and ``t.grad_fn`` stay as they were.
+
+    Example:
+        >>> t = torch.zeros(2, 3)
+        >>> numpy_view(t)[0, 0] = 5
+        >>> t[0, 0]
+        tensor(5.)
+
+    Hint: ``t.numpy()`` raises for a tensor that requires grad (use ``t.detach()``, a view);
+    ``np.array(t)`` copies.
     """
     raise NotImplementedError

@@ -15,6 +15,38 @@ import torch
 from torch import Tensor
 
 
+def promote_types(a: torch.dtype, b: torch.dtype) -> torch.dtype:
+    """Return the dtype PyTorch promotes ``a`` and ``b`` to, by implementing the rule yourself.
+
+    For bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32 and float64:
+
+    - the higher category wins: bool < integers < floating point (int64 with float16 gives
+      float16);
+    - within integers the larger size wins, but uint8 with a signed type needs a signed type
+      that holds 0..255 (uint8 with int8 gives int16);
+    - within floats the larger size wins, and float16 with bfloat16 gives float32.
+
+    Args:
+        a, b: two of the dtypes above.
+
+    Returns:
+        The promoted ``torch.dtype``; ``promote_types(a, b) == promote_types(b, a)``.
+
+    Not allowed: any call of a torch function (``torch.promote_types``, ``torch.result_type``,
+    creating tensors to try it). Dtype constants and their attributes (``is_floating_point``,
+    ``itemsize``, ``is_signed``) are fine.
+
+    Example:
+        >>> promote_types(torch.uint8, torch.int8)
+        torch.int16
+
+    Teaching note: with mixed operands torch ranks dimensioned tensors above 0-dim tensors above
+    Python scalars: float16 tensor + float64 0-dim tensor gives float16, and int32 tensor + 2.5
+    gives float32, where NumPy gives float64 for both.
+    """
+    raise NotImplementedError
+
+
 class Footprint(NamedTuple):
     """Bytes a tensor shows and bytes its storage holds."""
 

@@ -42,6 +42,8 @@ CATALOG: tuple[Exercise, ...] = (
              "np.linspace in torch, with NumPy's float64"),
     Exercise("1.2", "arange_reshape", "m01_creation", 2, 1, True,
              "arange + reshape, row-major, int64"),
+    Exercise("1.3", "numpy_view", "m01_creation", 3, 2, False,
+             "the NumPy bridge: shared memory, detach, CPU only"),
     Exercise("2.1", "to_channels_first", "m02_views", 3, 2, True,
              "permute gives a view; a contiguous copy owns new memory"),
     Exercise("2.2", "zero_diagonal", "m02_views", 3, 2, True,
@@ -75,6 +77,8 @@ CATALOG: tuple[Exercise, ...] = (
              "a length mask from a broadcast comparison"),
     Exercise("5.5", "masked_mean", "m05_indexing", 5, 3, True,
              "masked means without nan values or nan gradients"),
+    Exercise("6.1", "promote_types", "m06_dtypes_memory", 4, 3, False,
+             "the dtype promotion lattice by hand"),
     Exercise("6.2", "footprint", "m06_dtypes_memory", 3, 2, True,
              "logical bytes vs storage bytes; getsizeof is not the data"),
     Exercise("6.3", "to_uint8_image", "m06_dtypes_memory", 3, 2, True,
@@ -89,6 +93,12 @@ CATALOG: tuple[Exercise, ...] = (
              "detach to pass gradients straight through"),
     Exercise("7.5", "sgd_step_", "m07_autograd", 3, 2, False,
              "in-place updates of leaves under no_grad"),
+    Exercise("8.1", "to_device", "m08_devices_perf", 4, 2, True,
+             "device-agnostic code: move nested batches, keep types"),
+    Exercise("8.2", "rolling_mean", "m08_devices_perf", 3, 2, True,
+             "vectorised sliding windows (unfold) vs Python loops"),
+    Exercise("8.3", "time_it", "m08_devices_perf", 2, 1, False,
+             "timing done right: warm-up, median, perf_counter, synchronize"),
 )  # fmt: skip
 
 BY_ID: dict[str, Exercise] = {e.id: e for e in CATALOG}

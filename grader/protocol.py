@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import math
 import struct
-from collections import namedtuple
+from collections import OrderedDict, namedtuple
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
+import numpy as np
 import torch
 from safetensors.torch import load as _load_tensors
 from safetensors.torch import save as _save_tensors
@@ -141,9 +142,14 @@ class Encoder:
     device, strides, autograd state and aliasing, measured on the live object).
     """
 
-    def __init__(self, describe: Callable[[torch.Tensor], dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        describe: Callable[[torch.Tensor], dict[str, Any]] | None = None,
+        describe_array: Callable[[np.ndarray], dict[str, Any]] | None = None,
+    ) -> None:
         self.tensors: dict[str, torch.Tensor] = {}
         self._describe = describe
+        self._describe_array = describe_array
 
     def encode(self, value: Any) -> Any:
         """Encode one value (recursively)."""
@@ -173,6 +179,10 @@ class Encoder:
             return [self.encode(v) for v in value]
         if type(value) is dict:
             return {"__dict__": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
+        if type(value) is OrderedDict:
+            return {"__odict__": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
+        if type(value) is np.ndarray:
+            return self._encode_array(value)
         return {"__object__": type(value).__name__[:64], "repr": _safe_repr(value)}
 
     def _encode_tensor(self, tensor: torch.Tensor) -> dict[str, Any]:
@@ -184,6 +194,22 @@ class Encoder:
             self.tensors[key] = tensor.detach().to("cpu").contiguous().clone()
         else:
             node["__tensor__"] = None
+        return node
+
+    def _encode_array(self, array: np.ndarray) -> dict[str, Any]:
+        key = f"t{len(self.tensors)}"
+        node: dict[str, Any] = {
+            "__ndarray__": key,
+            "dtype": str(array.dtype),
+            "shape": [int(s) for s in array.shape],
+            "strides": [int(s) for s in array.strides],
+        }
+        if self._describe_array is not None:
+            node.update(self._describe_array(array))
+        try:
+            self.tensors[key] = torch.from_numpy(np.ascontiguousarray(array).copy())
+        except TypeError:  # a dtype torch cannot hold: keep only the description
+            node["__ndarray__"] = None
         return node
 
     def blob(self) -> bytes:
@@ -226,6 +252,23 @@ def decode(
         name = node["__namedtuple__"] if str(node["__namedtuple__"]).isidentifier() else "Record"
         cls = namedtuple(name, fields, rename=True)
         return cls(*(decode(v, tensors, tensor_hook=tensor_hook) for v in node["items"]))
+    if "__ndarray__" in node:
+        key = node["__ndarray__"]
+        data = tensors.get(key) if key is not None else None
+        if key is not None and data is None:
+            raise ProtocolError(f"missing array {key!r}")
+        return ReturnedArray(
+            facts={k: v for k, v in node.items() if k != "__ndarray__"},
+            data=None if data is None else data.numpy(),
+        )
+    if "__odict__" in node:
+        return OrderedDict(
+            (
+                _hashable(decode(k, tensors, tensor_hook=tensor_hook)),
+                decode(v, tensors, tensor_hook=tensor_hook),
+            )
+            for k, v in node["__odict__"]
+        )
     if "__dict__" in node:
         return {
             _hashable(decode(k, tensors, tensor_hook=tensor_hook)): decode(
@@ -254,6 +297,17 @@ def _hashable(key: Any) -> Any:
     except TypeError:
         return repr(key)
     return key
+
+
+class ReturnedArray:
+    """A NumPy array the worker returned: a copy of its values plus facts about the original."""
+
+    def __init__(self, facts: dict[str, Any], data: np.ndarray | None) -> None:
+        self.facts = facts
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"<array {self.facts.get('dtype')} {tuple(self.facts.get('shape', ()))}>"
 
 
 class ForeignObject:

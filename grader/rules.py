@@ -150,18 +150,27 @@ def find_banned(
     banned: Iterable[str] = (),
     banned_modules: Iterable[str] = (),
     banned_methods: Iterable[str] = (),
+    banned_call_modules: Iterable[str] = (),
 ) -> list[Finding]:
     """Uses of banned dotted names, anything from banned modules, or banned method names.
 
     ``banned`` holds dotted names (``torch.broadcast_shapes``); ``banned_modules`` bans every use of
-    a module (``torch``); ``banned_methods`` bans attribute names on any object (``softmax``).
+    a module (``torch``); ``banned_methods`` bans attribute names on any object (``softmax``);
+    ``banned_call_modules`` bans calling anything from a module while allowing its constants
+    (``torch.float32`` is fine, ``torch.promote_types(...)`` is not).
     """
     tree = _module_tree(source)
     aliases = _aliases(tree)
     banned_set, modules, methods = set(banned), set(banned_modules), set(banned_methods)
+    call_modules = set(banned_call_modules)
     findings: set[Finding] = set()
     for fn in _reachable_functions(tree, name):
         for node in ast.walk(fn):
+            if isinstance(node, ast.Call) and call_modules:
+                called = _dotted(node.func, aliases)
+                if called is not None and called.split(".")[0] in call_modules:
+                    findings.add(Finding(node.lineno, f"{called}()"))
+                continue
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 mod = node.module if isinstance(node, ast.ImportFrom) else None
                 for alias in node.names:
@@ -180,7 +189,7 @@ def find_banned(
             if (
                 isinstance(node, ast.Name)
                 and node.id in DYNAMIC_LOOKUPS
-                and (banned_set or modules)
+                and (banned_set or modules or call_modules)
             ):
                 findings.add(Finding(node.lineno, f"{node.id}() (dynamic lookups are not allowed)"))
             elif dotted in banned_set or (

@@ -112,6 +112,10 @@ class Reply:
     duration_s: float
     elements_after: dict[str, InputAfter] = field(default_factory=dict)
     """Tensors inside list arguments, keyed ``"<arg index>.<position>"``."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Probe results: structure, reference_s, write_through."""
+    fake_clock: dict[str, Any] | None = None
+    """With a fake clock: how often the timed work ran and synchronize was called."""
 
 
 def _optional_bool(value: Any) -> bool | None:
@@ -312,6 +316,7 @@ class StudentRunner:
         return_inputs: bool = True,
         backward: Any = None,
         probe_backward: bool = False,
+        options: dict[str, Any] | None = None,
     ) -> Reply:
         """Call ``function`` from the module at ``path`` in the worker and return its reply.
 
@@ -333,6 +338,7 @@ class StudentRunner:
             "return_inputs": return_inputs,
             "backward": None if backward is None else encoder.encode(backward),
             "probe_backward": probe_backward,
+            **(options or {}),
         }
         limit = self.timeout_s if timeout_s is None else timeout_s
         sent = worker.send(request, encoder.blob())
@@ -413,6 +419,8 @@ class StudentRunner:
             inputs_after=after,
             duration_s=float(envelope.get("duration_s", 0)),
             elements_after=elements,
+            extra=dict(envelope.get("extra") or {}),
+            fake_clock=envelope.get("fake_clock"),
         )
 
     def close(self) -> None:

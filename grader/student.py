@@ -80,6 +80,11 @@ class StudentFunction:
         """Call; then, for each leaf inside a list argument, check a new backward still works."""
         return self._invoke(args, kwargs, context=None, return_inputs=True, probe_backward=True)
 
+    def call_with(self, options: dict[str, Any], *args: Any, **kwargs: Any) -> Reply:
+        """Call with worker options: ``probe_structure``, ``time_reference``,
+        ``probe_write_through`` or ``fake_clock`` (see :mod:`grader.worker`)."""
+        return self._invoke(args, kwargs, context=None, return_inputs=True, options=options)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the function and return what it returned (tensors as ReturnedTensor)."""
         return self._invoke(args, kwargs, context=None, return_inputs=False).value
@@ -93,6 +98,7 @@ class StudentFunction:
         return_inputs: bool,
         backward: Any = None,
         probe_backward: bool = False,
+        options: dict[str, Any] | None = None,
     ) -> Reply:
         if self.file is None:
             raise NotAttempted(f"the submission has no {self.exercise.filename}")
@@ -107,6 +113,7 @@ class StudentFunction:
                 return_inputs=return_inputs,
                 backward=backward,
                 probe_backward=probe_backward,
+                options=options,
             )
         except StudentRaised as exc:
             raise StudentRaised(exc.function, exc.error, describe_call(args, kwargs)) from None
@@ -154,6 +161,7 @@ class StudentFunction:
         banned: tuple[str, ...] = (),
         banned_modules: tuple[str, ...] = (),
         banned_methods: tuple[str, ...] = (),
+        banned_call_modules: tuple[str, ...] = (),
         why: str = "",
     ) -> None:
         """Fail if the function (or a helper it calls) uses a banned name."""
@@ -164,6 +172,7 @@ class StudentFunction:
             banned=banned,
             banned_modules=banned_modules,
             banned_methods=banned_methods,
+            banned_call_modules=banned_call_modules,
         )
         if findings:
             raise CheckFailed(

@@ -81,17 +81,34 @@ class _ImportFailed(Exception):
 class _Session:
     def __init__(self) -> None:
         self.modules: dict[str, Any] = {}
+        self.fresh_imports = 0
 
     def handle(self, request: dict[str, Any], blob: bytes) -> tuple[dict[str, Any], bytes]:
-        from grader import protocol
 
         rid = request.get("id")
         if request.get("op") == "ping":
             return {"id": rid, "status": "ok"}, b""
+        clock = _FakeClock(request["fake_clock"]) if request.get("fake_clock") else None
         try:
-            module = self._load(str(request["path"]))
+            if clock is not None:
+                clock.install()
+            module = self._load(str(request["path"]), fresh=clock is not None)
         except _ImportFailed as failed:
+            if clock is not None:
+                clock.uninstall()
             return {"id": rid, "status": "import_error", "error": failed.info}, b""
+        try:
+            return self._call_in(module, request, blob, clock)
+        finally:
+            if clock is not None:
+                clock.uninstall()
+
+    def _call_in(
+        self, module: Any, request: dict[str, Any], blob: bytes, clock: _FakeClock | None
+    ) -> tuple[dict[str, Any], bytes]:
+        from grader import protocol
+
+        rid = request.get("id")
         function = getattr(module, str(request["function"]), None)
         if not callable(function):
             return {"id": rid, "status": "missing"}, b""
@@ -99,22 +116,37 @@ class _Session:
         build = functools.partial(_build_input, tensors=tensors)
         args = protocol.decode(request.get("args", []), tensors, tensor_hook=build)
         kwargs = protocol.decode(request.get("kwargs", {}), tensors, tensor_hook=build)
-        args = [_resolve_functions(a) for a in args]
-        kwargs = {k: _resolve_functions(v) for k, v in kwargs.items()}
+        args = [_resolve_functions(a, clock) for a in args]
+        kwargs = {k: _resolve_functions(v, clock) for k, v in kwargs.items()}
         if request.get("backward") is not None:
             request["backward"] = protocol.decode(request["backward"], tensors, tensor_hook=build)
-        return _call(function, args, kwargs, request, str(request["path"]))
+        envelope, out_blob = _call(function, args, kwargs, request, str(request["path"]))
+        if clock is not None and envelope.get("status") == "ok":
+            envelope["fake_clock"] = clock.report()
+        return envelope, out_blob
 
-    def _load(self, path: str) -> Any:
+    def _load(self, path: str, *, fresh: bool = False) -> Any:
+        if fresh:  # import again, e.g. under a fake clock that `from time import ...` must see
+            self.fresh_imports += 1
+            return self._import(path, f"_fresh{self.fresh_imports}")
         cached = self.modules.get(path)
         if isinstance(cached, _ImportFailed):
             raise cached
         if cached is not None:
             return cached
+        try:
+            module = self._import(path, "")
+        except _ImportFailed as failed:
+            self.modules[path] = failed
+            raise
+        self.modules[path] = module
+        return module
+
+    def _import(self, path: str, suffix: str) -> Any:
         import importlib.util
 
         stem = os.path.splitext(os.path.basename(path))[0]
-        name = f"_tensorgrade_submission_{stem}"
+        name = f"_tensorgrade_submission_{stem}{suffix}"
         try:
             spec = importlib.util.spec_from_file_location(name, path)
             if spec is None or spec.loader is None:
@@ -123,10 +155,7 @@ class _Session:
             sys.modules[name] = module
             spec.loader.exec_module(module)
         except BaseException as exc:
-            failed = _ImportFailed(_error_info(exc, path, at_import=True))
-            self.modules[path] = failed
-            raise failed from None
-        self.modules[path] = module
+            raise _ImportFailed(_error_info(exc, path, at_import=True)) from None
         return module
 
 
@@ -150,13 +179,72 @@ def _build_input(node: dict[str, Any], tensor: Any, *, tensors: dict[str, Any]) 
     return tensor
 
 
-def _resolve_functions(value: Any) -> Any:
+def _resolve_functions(value: Any, clock: _FakeClock | None = None) -> Any:
     if isinstance(value, dict) and "__function__" in value:
         from grader.functions import LIBRARY
 
-        params = {k: _resolve_functions(v) for k, v in value.get("params", {}).items()}
+        if value["__function__"] == "fake_clock_work" and clock is not None:
+            return clock.work
+        params = {k: _resolve_functions(v, clock) for k, v in value.get("params", {}).items()}
         return LIBRARY[str(value["__function__"])](**params)
     return value
+
+
+class _FakeClock:
+    """A clock that advances only while the planned work runs, patched over the time module.
+
+    ``time.perf_counter`` reads it; ``time.time`` and ``time.monotonic`` stand still, so timing
+    with them measures nothing. With ``cuda`` set, ``torch.cuda.is_available`` says True and
+    ``torch.cuda.synchronize`` is counted.
+    """
+
+    def __init__(self, plan: dict[str, Any]) -> None:
+        self.intervals = [float(v) for v in plan.get("intervals", [])]
+        self.cuda = bool(plan.get("cuda"))
+        self.now = 1000.0
+        self.calls = 0
+        self.syncs = 0
+        self.syncs_before_call: list[int] = []
+        self.saved: list[tuple[Any, str, Any]] = []
+
+    def work(self) -> None:
+        """The function being timed: advances the clock by the next planned interval."""
+        step = self.intervals[self.calls] if self.calls < len(self.intervals) else 1.0
+        self.calls += 1
+        self.syncs_before_call.append(self.syncs)
+        self.now += step
+
+    def _patch(self, owner: Any, name: str, value: Any) -> None:
+        self.saved.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, value)
+
+    def install(self) -> None:
+        """Patch time (and torch.cuda when asked) before the student's module is imported."""
+        import torch
+
+        self._patch(time, "perf_counter", lambda: self.now)
+        self._patch(time, "time", lambda: 1.7e9)
+        self._patch(time, "monotonic", lambda: 5.0)
+        if self.cuda:
+            self._patch(torch.cuda, "is_available", lambda: True)
+            self._patch(torch.cuda, "synchronize", self._synchronize)
+
+    def _synchronize(self, *args: Any, **kwargs: Any) -> None:
+        self.syncs += 1
+
+    def uninstall(self) -> None:
+        """Put every patched attribute back."""
+        while self.saved:
+            owner, name, value = self.saved.pop()
+            setattr(owner, name, value)
+
+    def report(self) -> dict[str, Any]:
+        """Facts for the judge: how often the work ran and synchronize was called."""
+        return {
+            "calls": self.calls,
+            "syncs": self.syncs,
+            "syncs_before_call": self.syncs_before_call,
+        }
 
 
 def _storage_ptr(tensor: Any) -> int | None:
@@ -188,6 +276,12 @@ def _call(
         if isinstance(t, torch.Tensor)
     }
     context = torch.no_grad() if request.get("context") == "no_grad" else nullcontext()
+    structure_before = _structure(args[0]) if request.get("probe_structure") and args else None
+    reference_s = (
+        _time_reference(str(request["time_reference"]), args)
+        if request.get("time_reference")
+        else None
+    )
     started = time.perf_counter()
     try:
         with context:
@@ -228,11 +322,22 @@ def _call(
             facts["subclass"] = type(tensor).__qualname__[:64]
         return facts
 
+    def describe_array(array: Any) -> dict[str, Any]:
+        start = int(array.__array_interface__["data"][0])
+        shares = []
+        for i, t in enumerate(inputs):
+            ptr = pointers[i]
+            if t is not None and ptr is not None:
+                size = int(t.untyped_storage().nbytes())
+                if ptr <= start < ptr + max(size, 1):
+                    shares.append(i)
+        return {"shares_storage_with": shares, "writeable": bool(array.flags.writeable)}
+
     return_inputs = bool(request.get("return_inputs", True))
     no_subclass_hooks = getattr(torch._C, "DisableTorchFunctionSubclass", nullcontext)
     try:
         with no_subclass_hooks():
-            encoder = protocol.Encoder(describe)
+            encoder = protocol.Encoder(describe, describe_array)
             encoded = encoder.encode(value)
             after = [
                 None if tensor is None else _after_facts(encoder, tensor, version, return_inputs)
@@ -254,15 +359,83 @@ def _call(
             blob = encoder.blob()
     except BaseException as exc:
         return {"id": rid, "status": "raised", "error": _error_info(exc, path)}, b""
+    extra: dict[str, Any] = {}
+    if structure_before is not None:
+        extra["structure"] = {
+            "containers_unchanged": _structure(args[0]) == structure_before,
+            "same_object": _same_leaves(args[0], value),
+        }
+    if reference_s is not None:
+        extra["reference_s"] = reference_s
+    if request.get("probe_write_through"):
+        extra["write_through"] = _writes_through(value, inputs[0] if inputs else None)
     envelope = {
         "id": rid,
         "status": "ok",
         "value": encoded,
+        "extra": extra,
         "inputs_after": after,
         "elements_after": elements_after,
         "duration_s": duration,
     }
     return envelope, blob
+
+
+def _children(obj: Any) -> list[tuple[str, Any]] | None:
+    """The items of a container (dict, list, tuple, named tuple), or None for a leaf."""
+    if isinstance(obj, dict):
+        return [(repr(k), v) for k, v in obj.items()]
+    if isinstance(obj, (list, tuple)):
+        return [(str(i), v) for i, v in enumerate(obj)]
+    return None
+
+
+def _structure(obj: Any) -> Any:
+    """Container types, keys and leaf identities: equal before and after iff nothing changed."""
+    items = _children(obj)
+    if items is None:
+        return id(obj)
+    return (type(obj).__name__, id(obj), tuple((k, _structure(v)) for k, v in items))
+
+
+def _same_leaves(before: Any, after: Any, path: str = "") -> dict[str, bool]:
+    """For every leaf of ``after``: is it the very object found at the same path in ``before``?"""
+    items = _children(after)
+    if items is None:
+        return {path or ".": after is before}
+    old = dict(_children(before) or [])
+    out: dict[str, bool] = {}
+    for key, value in items:
+        out.update(_same_leaves(old.get(key, object()), value, f"{path}/{key}"))
+    return out
+
+
+def _time_reference(name: str, args: list[Any]) -> float:
+    """The best of 3 timings of a named reference operation on the same arguments."""
+    from grader.functions import TIMING_REFERENCES
+
+    reference = TIMING_REFERENCES[name]
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        reference(*args)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _writes_through(value: Any, tensor: Any) -> bool:
+    """Does writing into the returned array change the input tensor (shared memory)?"""
+    import numpy as np
+
+    if not isinstance(value, np.ndarray) or tensor is None or value.size == 0:
+        return False
+    if not value.flags.writeable:
+        return False
+    old = value.flat[0]
+    new = (not old) if value.dtype == np.bool_ else 123
+    value.flat[0] = new
+    seen = tensor.detach().reshape(-1)[0].item()
+    return bool(seen == new)
 
 
 def _after_facts(encoder: Any, tensor: Any, version: int, with_value: bool) -> dict[str, Any]:

@@ -7,6 +7,8 @@ import torch
 
 from grader.checks import check
 from grader.checks.expect import call_on_device, expect_close, expect_tensor
+from grader.checks.inputs import fill, on
+from grader.outcomes import CheckFailed
 
 
 def _linspace_seed_example(student) -> None:
@@ -101,3 +103,104 @@ def check_arange_reshape_honours_the_device_argument(student, devices):
             device=device,
             what=f"arange_reshape((2, 3), device='{device}')",
         )
+
+
+def expect_array(value, t: torch.Tensor, *, what: str) -> None:
+    """A NumPy array with t's shape, dtype and values."""
+    from grader.protocol import ReturnedArray
+
+    if not isinstance(value, ReturnedArray):
+        raise CheckFailed(f"expected {what} to return a NumPy array, got {type(value).__name__}.")
+    want = str(t.detach().numpy().dtype)
+    if value.facts.get("dtype") != want:
+        raise CheckFailed(
+            f"expected {what} to have NumPy dtype {want}, got {value.facts.get('dtype')}."
+        )
+    if tuple(value.facts.get("shape", ())) != tuple(t.shape):
+        raise CheckFailed(
+            f"expected {what} to have shape {tuple(t.shape)}, "
+            f"got {tuple(value.facts.get('shape', ()))}."
+        )
+    if value.data is None or not np.array_equal(value.data, t.detach().numpy()):
+        raise CheckFailed(f"{what} does not hold t's values.")
+
+
+def expect_shared(reply, *, what: str) -> None:
+    """Writing into the returned array must show up in the tensor."""
+    if not reply.extra.get("write_through"):
+        raise CheckFailed(
+            f"writing into {what} did not change t: the array is a copy. Return a "
+            "view of t's memory (t.detach().numpy()), not np.array(t)."
+        )
+
+
+def _numpy_view_probe(student, t, **kwargs):
+    return student.call_with({"probe_write_through": True}, t, **kwargs)
+
+
+@check("1.3", kind="view", points=0.5)
+def check_numpy_view_shares_memory(student, gen):
+    """The array shares t's memory: writing arr[0, 0] changes t"""
+    t = fill((3, 4), gen)
+    reply = _numpy_view_probe(student, t)
+    expect_array(reply.value, t, what="numpy_view(t)")
+    expect_shared(reply, what="numpy_view(t)")
+
+
+@check("1.3", kind="dtype", points=0.5)
+def check_numpy_view_maps_dtypes(student, gen):
+    """float32, int64 and bool tensors give float32, int64 and bool arrays"""
+    for t in (
+        fill((2, 3), gen),
+        torch.arange(6).reshape(2, 3),
+        torch.rand(2, 3, generator=gen) > 0.5,
+    ):
+        expect_array(student(t), t, what=f"numpy_view({t.dtype} t)")
+
+
+@check("1.3", kind="view", points=0.5)
+def check_numpy_view_of_a_transposed_tensor(student, gen):
+    """A non-contiguous t.T keeps its shape and strides and still shares memory"""
+    from grader.checks.inputs import transposed
+
+    t = fill((3, 5), gen)
+    reply = _numpy_view_probe(student, transposed(t))
+    expect_array(reply.value, t, what="numpy_view(t.T)")
+    strides = [s * t.element_size() for s in t.T.contiguous().T.stride()]
+    if list(reply.value.facts.get("strides", [])) != strides:
+        raise CheckFailed(
+            f"numpy_view(t.T) has strides {reply.value.facts.get('strides')} bytes, "
+            f"expected {strides}: the array should view t's memory as it is."
+        )
+    expect_shared(reply, what="numpy_view(t.T)")
+
+
+@check("1.3", kind="autograd", points=0.5)
+def check_numpy_view_of_a_tensor_that_requires_grad(student, gen):
+    """Works when t requires grad, and leaves t.requires_grad and t.grad_fn as they were"""
+    t = fill((4,), gen)
+    reply = student.call_with({"probe_write_through": True}, on("cpu", t, requires_grad=True))
+    expect_array(reply.value, t, what="numpy_view(t with requires_grad=True)")
+    after = reply.inputs_after[0]
+    if after is None or not after.requires_grad or not after.is_leaf:
+        raise CheckFailed(
+            "numpy_view(t) changed t.requires_grad or t.grad_fn: detach a view "
+            "instead of changing t."
+        )
+    expect_shared(reply, what="numpy_view(t with requires_grad=True)")
+
+
+@check("1.3", kind="exception", points=0.5)
+def check_numpy_view_rejects_non_cpu_tensors(student, gen):
+    """A tensor that is not on the CPU (here on meta) raises ValueError"""
+    t = fill((2, 2), gen)
+    expect_array(student(t), t, what="numpy_view(t)")
+    devices = ["meta"] + (["cuda"] if torch.cuda.is_available() else [])
+    for device in devices:
+        error = student.raised(on(device, t))
+        if error is None or "builtins.ValueError" not in error.get("mro", []):
+            got = "no exception" if error is None else error.get("type")
+            raise CheckFailed(
+                f"numpy_view(t on '{device}') must raise ValueError, got {got}. "
+                "Check t.device.type first."
+            )

@@ -129,3 +129,39 @@ def check_to_uint8_image_output_on_input_device(student, devices, gen):
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, x))
         expect_tensor(out, shape=(4, 4, 3), dtype=torch.uint8, device=device)
+
+
+SURPRISES = (
+    (torch.uint8, torch.int8),
+    (torch.float16, torch.bfloat16),
+    (torch.int64, torch.float16),
+    (torch.bool, torch.int8),
+    (torch.int32, torch.float64),
+)
+
+
+def _promotion_surprises(student) -> None:
+    for a, b in SURPRISES:
+        expect_equal(
+            student(a, b),
+            torch.promote_types(a, b),
+            what=f"promote_types({a}, {b})",
+            hint="the higher category wins; uint8 with a signed int needs int16; "
+            "float16 with bfloat16 gives float32.",
+        )
+
+
+@check("6.1", kind="values", points=1)
+def check_promote_types_surprising_pairs(student):
+    """The surprises: uint8+int8 is int16, float16+bfloat16 is float32, int64+float16 float16"""
+    _promotion_surprises(student)
+
+
+@check("6.1", kind="rules", points=1)
+def check_promote_types_calls_no_torch_function(student):
+    """Gets the surprising pairs right without calling any torch function"""
+    _promotion_surprises(student)
+    student.expect_no_banned(
+        banned_call_modules=("torch", "numpy"),
+        why="Only dtype constants and their attributes (itemsize, is_floating_point) are allowed.",
+    )

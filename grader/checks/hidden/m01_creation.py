@@ -50,3 +50,18 @@ def check_arange_reshape_random_shapes(student, seed):
         expect_close(
             out, torch.arange(n, dtype=torch.int64).reshape(shape), what=f"arange_reshape({shape})"
         )
+
+
+@check("1.3", kind="view", points=0.5)
+def check_numpy_view_random_shapes_and_dtypes(student, seed, gen):
+    """Random shapes and dtypes: same values, shared memory"""
+    from grader.checks.inputs import fill
+    from grader.checks.m01_creation import expect_array, expect_shared
+
+    dtypes = (torch.float32, torch.float64, torch.int32, torch.int64, torch.uint8)
+    shapes = st.lists(st.integers(1, 5), min_size=1, max_size=3).map(tuple)
+    for i, shape in enumerate(examples(shapes, seed=seed, n=10)):
+        t = fill(shape, gen, dtypes[i % len(dtypes)], low=0, high=100)
+        reply = student.call_with({"probe_write_through": True}, t)
+        expect_array(reply.value, t, what=f"numpy_view({t.dtype} t {shape})")
+        expect_shared(reply, what=f"numpy_view({t.dtype} t {shape})")

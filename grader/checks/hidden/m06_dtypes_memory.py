@@ -48,3 +48,43 @@ def check_footprint_random_shapes_and_dtypes(student, seed):
         x = torch.zeros(shape, dtype=dtype)
         size = x.element_size() * x.numel()
         expect_footprint(student(x), size, size, what=f"footprint({dtype} {shape})")
+
+
+LATTICE = (
+    torch.bool,
+    torch.uint8,
+    torch.int8,
+    torch.int16,
+    torch.int32,
+    torch.int64,
+    torch.float16,
+    torch.bfloat16,
+    torch.float32,
+    torch.float64,
+)
+
+
+@check("6.1", kind="values", points=1.5)
+def check_promote_types_all_100_pairs(student):
+    """All 100 ordered pairs match torch.promote_types"""
+    from grader.checks.expect import expect_equal
+
+    for a in LATTICE:
+        for b in LATTICE:
+            expect_equal(student(a, b), torch.promote_types(a, b), what=f"promote_types({a}, {b})")
+
+
+@check("6.1", kind="values", points=0.5)
+def check_promote_types_is_symmetric(student, gen):
+    """promote_types(a, b) == promote_types(b, a)"""
+    from grader.checks.expect import expect_equal
+
+    order = torch.randperm(len(LATTICE), generator=gen).tolist()
+    for i, j in zip(order, reversed(order)):
+        a, b = LATTICE[i], LATTICE[j]
+        expect_equal(
+            student(b, a),
+            student(a, b),
+            what=f"promote_types({b}, {a})",
+            hint="the result must not depend on the order of the arguments.",
+        )
