@@ -102,6 +102,22 @@ CATALOG: tuple[Exercise, ...] = (
 )  # fmt: skip
 
 BY_ID: dict[str, Exercise] = {e.id: e for e in CATALOG}
+
+# CURRICULUM.md §4: every concept of the seed notebook and the exercises that cover it.
+SEED_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "numpy vs torch creation; np.linspace / torch.linspace (float64 vs float32)": ("1.1", "6.2"),
+    "arange + reshape to 3x4x4": ("1.2",),
+    "the broadcasting rule; (1,6,4,1,7,2) vs (5,6,1,3,1,2)": ("3.1", "2.3"),
+    "(6,5) + (1,5) broadcast": ("3.2",),
+    "scale the colour channels of 256x256x3 by a vector of 3": ("3.3", "6.3"),
+    "scale a batch 2x256x256x3 by per-image scales reshaped (2,1,1,3)": ("3.4",),
+    "reductions mean, std (unbiased 1.6520), max, min": ("4.1",),
+    "mean of each column = mean over axis 0": ("3.2", "4.2"),
+    "means across the batch and the colour channels of 5x256x256x3": ("4.2",),
+    "torch.max(t, axis=-1) values and indices; argmax segmentation mask": ("5.1",),
+    "autograd of sum(x^3) checked against 3x^2": ("7.1", "7.2", "7.3"),
+    "torch faster but heavier than numpy; import time": ("6.2", "8.2", "8.3"),
+}
 MODULES: tuple[str, ...] = tuple(dict.fromkeys(e.module for e in CATALOG))
 
 

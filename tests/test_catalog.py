@@ -17,39 +17,34 @@ def _signature(path, name):
     return None
 
 
+CURRICULUM_POINTS = {
+    "1.1": 3, "1.2": 2, "1.3": 3,
+    "2.1": 3, "2.2": 3, "2.3": 3,
+    "3.1": 5, "3.2": 3, "3.3": 3, "3.4": 4, "3.5": 4,
+    "4.1": 3, "4.2": 4, "4.3": 5,
+    "5.1": 3, "5.2": 3, "5.3": 4, "5.4": 3, "5.5": 5,
+    "6.1": 4, "6.2": 3, "6.3": 3,
+    "7.1": 4, "7.2": 3, "7.3": 3, "7.4": 2, "7.5": 3,
+    "8.1": 4, "8.2": 3, "8.3": 2,
+}  # fmt: skip
+MODULE_POINTS = {"1": 8, "2": 9, "3": 19, "4": 12, "5": 18, "6": 10, "7": 15, "8": 9}
+
+
 def test_ids_are_unique_and_points_match_the_curriculum():
     ids = [e.id for e in catalog.CATALOG]
-    assert len(ids) == len(set(ids))
-    # Points of the exercises built so far, as CURRICULUM.md gives them (100 once all 30 exist).
-    curriculum = {
-        "1.1": 3,
-        "1.2": 2,
-        "2.1": 3,
-        "2.2": 3,
-        "2.3": 3,
-        "3.1": 5,
-        "3.2": 3,
-        "3.3": 3,
-        "3.4": 4,
-        "3.5": 4,
-        "4.1": 3,
-        "4.2": 4,
-        "4.3": 5,
-        "5.1": 3,
-        "5.2": 3,
-        "5.3": 4,
-        "5.4": 3,
-        "5.5": 5,
-        "6.2": 3,
-        "6.3": 3,
-        "7.1": 4,
-        "7.2": 3,
-        "7.3": 3,
-        "7.4": 2,
-        "7.5": 3,
-    }
-    assert {e.id: e.points for e in catalog.CATALOG} == curriculum
+    assert len(ids) == len(set(ids)) == 30
+    assert {e.id: e.points for e in catalog.CATALOG} == CURRICULUM_POINTS
+    assert sum(e.points for e in catalog.CATALOG) == 100
+    for module, points in MODULE_POINTS.items():
+        assert sum(e.points for e in catalog.CATALOG if e.id.split(".")[0] == module) == points
     assert all(e.stars in (1, 2, 3) for e in catalog.CATALOG)
+
+
+def test_every_seed_concept_maps_to_exercises():
+    assert len(catalog.SEED_CONCEPTS) == 12
+    for concept, ids in catalog.SEED_CONCEPTS.items():
+        assert ids, concept
+        assert all(i in catalog.BY_ID for i in ids), concept
 
 
 def test_every_exercise_has_stub_solution_and_checks_with_one_signature():
