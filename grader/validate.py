@@ -19,7 +19,7 @@ from grader.catalog import BY_ID, CATALOG
 from grader.judge import grade
 from grader.model import GradeReport
 
-MIN_MUTANTS = 2
+MIN_MUTANTS = 3
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def mutant_submission(mutant: Mutant, solutions: Path, into: Path) -> Path:
 
 
 def check_mutant(mutant: Mutant, report: GradeReport) -> Finding:
-    """Does the mutant lose the points of every check it names, and keep the others' outcomes?"""
+    """Does the mutant lose exactly the points of the checks it names, and only those?"""
     checks = {c.id.split("::", 1)[1]: c for c in report.checks if c.exercise_id == mutant.exercise}
     unknown = [name for name in mutant.catches if name not in checks]
     if unknown:
@@ -95,16 +95,20 @@ def check_mutant(mutant: Mutant, report: GradeReport) -> Finding:
     survived = [name for name in mutant.catches if checks[name].outcome == "passed"]
     if survived:
         return Finding(mutant.path.name, False, f"not caught by {', '.join(survived)}")
-    lost = sorted(name for name, c in checks.items() if c.outcome != "passed")
+    extra = sorted(
+        n for n, c in checks.items() if c.outcome != "passed" and n not in mutant.catches
+    )
+    if extra:
+        return Finding(
+            mutant.path.name,
+            False,
+            f"also fails {', '.join(extra)}: name it in CATCHES or fix the check",
+        )
+    lost = sum(checks[name].max_points for name in mutant.catches)
     return Finding(
         mutant.path.name,
         True,
-        f"{mutant.exercise}: caught by {', '.join(mutant.catches)}"
-        + (
-            f" (and {len(lost) - len(mutant.catches)} more)"
-            if len(lost) > len(mutant.catches)
-            else ""
-        ),
+        f"{mutant.exercise}: loses exactly {lost:g} pt ({len(mutant.catches)} checks)",
     )
 
 

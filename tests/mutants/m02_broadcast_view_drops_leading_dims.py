@@ -1,6 +1,10 @@
 """Ignores the new leading dimensions of the target shape."""
 EXERCISE = "2.3"
-CATCHES = ("check_broadcast_view_small_example",)
+CATCHES = (
+    "check_broadcast_view_small_example",
+    "check_broadcast_view_output_on_input_device",
+    "check_broadcast_view_random_shapes",
+)
 
 
 def broadcast_view(x, shape):
