@@ -146,8 +146,11 @@ class Encoder:
         self,
         describe: Callable[[torch.Tensor], dict[str, Any]] | None = None,
         describe_array: Callable[[np.ndarray], dict[str, Any]] | None = None,
+        *,
+        keep_data: bool = True,
     ) -> None:
         self.tensors: dict[str, torch.Tensor] = {}
+        self.keep_data = keep_data
         self._describe = describe
         self._describe_array = describe_array
 
@@ -190,7 +193,7 @@ class Encoder:
         node: dict[str, Any] = {"__tensor__": key}
         if self._describe is not None:
             node.update(self._describe(tensor))
-        if tensor.device.type != "meta":
+        if tensor.device.type != "meta" and self.keep_data:
             self.tensors[key] = tensor.detach().to("cpu").contiguous().clone()
         else:
             node["__tensor__"] = None

@@ -56,6 +56,18 @@ class TensorArg:
 
 
 @dataclass(frozen=True)
+class RandomArg:
+    """A large seeded random input made in the worker, so it never crosses the pipe."""
+
+    shape: tuple[int, ...]
+    seed: int
+    dtype: torch.dtype = torch.float32
+    low: float = 0.0
+    high: float = 1.0
+    device: str = "cpu"
+
+
+@dataclass(frozen=True)
 class FunctionArg:
     """A function from :mod:`grader.functions`, named rather than shipped."""
 
@@ -155,6 +167,17 @@ class _ArgEncoder(protocol.Encoder):
                 self.tensors.pop(node["__tensor__"], None)
                 node["__tensor__"] = None
             return node
+        if isinstance(value, RandomArg):
+            return {
+                "__random__": {
+                    "shape": list(value.shape),
+                    "seed": value.seed,
+                    "dtype": protocol.dtype_name(value.dtype),
+                    "low": value.low,
+                    "high": value.high,
+                    "device": value.device,
+                }
+            }
         if isinstance(value, FunctionArg):
             return {
                 "__function__": value.name,

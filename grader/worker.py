@@ -179,7 +179,26 @@ def _build_input(node: dict[str, Any], tensor: Any, *, tensors: dict[str, Any]) 
     return tensor
 
 
+def _random_input(spec: dict[str, Any]) -> Any:
+    """Materialise a RandomArg: seeded, so the same request always gives the same tensor."""
+    import torch
+
+    from grader.protocol import dtype_from_name
+
+    gen = torch.Generator().manual_seed(int(spec["seed"]))
+    dtype = dtype_from_name(str(spec["dtype"]))
+    shape = [int(s) for s in spec["shape"]]
+    low, high = float(spec["low"]), float(spec["high"])
+    if dtype.is_floating_point:
+        tensor = (torch.rand(shape, generator=gen) * (high - low) + low).to(dtype)
+    else:
+        tensor = torch.randint(int(low), int(high) + 1, shape, generator=gen, dtype=dtype)
+    return tensor.to(str(spec.get("device", "cpu")))
+
+
 def _resolve_functions(value: Any, clock: _FakeClock | None = None) -> Any:
+    if isinstance(value, dict) and "__random__" in value:
+        return _random_input(value["__random__"])
     if isinstance(value, dict) and "__function__" in value:
         from grader.functions import LIBRARY
 
@@ -337,7 +356,9 @@ def _call(
     no_subclass_hooks = getattr(torch._C, "DisableTorchFunctionSubclass", nullcontext)
     try:
         with no_subclass_hooks():
-            encoder = protocol.Encoder(describe, describe_array)
+            encoder = protocol.Encoder(
+                describe, describe_array, keep_data=bool(request.get("values", True))
+            )
             encoded = encoder.encode(value)
             after = [
                 None if tensor is None else _after_facts(encoder, tensor, version, return_inputs)

@@ -25,6 +25,7 @@ KINDS = (
     "view",
     "rules",
     "exception",
+    "time",
 )
 
 

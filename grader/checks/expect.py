@@ -178,3 +178,17 @@ def call_on_device(student: Any, device: str, /, *args: Any, **kwargs: Any) -> A
             f"with inputs on device '{device}', {exc}. A tensor your function creates is probably "
             "on the CPU: create it with device=<input>.device (or use torch.*_like / x.new_*)."
         ) from None
+
+
+def expect_within_budget(
+    reply: Any, *, what: str, times: float = 20.0, floor_s: float = 0.05, hint: str = ""
+) -> None:
+    """The call took at most ``times`` x the reference timed in the worker, plus ``floor_s``."""
+    reference = float(reply.extra.get("reference_s", 0.0))
+    budget = times * reference + floor_s
+    if reply.duration_s > budget:
+        raise CheckFailed(
+            f"{what} took {reply.duration_s * 1000:.0f} ms, over its budget of "
+            f"{budget * 1000:.0f} ms ({times:g}x a vectorised pass of {reference * 1000:.1f} ms "
+            f"+ {floor_s * 1000:.0f} ms)." + (f" Hint: {hint}" if hint else "")
+        )

@@ -11,6 +11,7 @@ from grader.checks.expect import (
     expect_equal,
     expect_input_unchanged,
     expect_tensor,
+    expect_within_budget,
 )
 from grader.checks.inputs import fill, on, transposed
 from grader.checks.oracles import (
@@ -20,6 +21,7 @@ from grader.checks.oracles import (
     scale_channels_loop,
 )
 from grader.outcomes import CheckFailed
+from grader.runner import RandomArg
 
 SEED_SHAPES = ((1, 6, 4, 1, 7, 2), (5, 6, 1, 3, 1, 2))
 PURE_PYTHON = {
@@ -281,3 +283,53 @@ def check_pairwise_sq_dists_output_on_input_device(student, devices, gen):
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, x), on(device, y))
         expect_tensor(out, shape=(3, 4), device=device)
+
+
+TIMED = {"time_reference": "cumsum", "values": False}
+
+
+@check("3.3", kind="time", points=0.25)
+def check_scale_channels_fast_on_a_megapixel_image(student, seed):
+    """A 1024x1024x3 image within 20x a vectorised pass + 50 ms"""
+    reply = student.call_with(TIMED, RandomArg((1024, 1024, 3), seed), RandomArg((3,), seed + 1))
+    expect_tensor(
+        reply.value,
+        shape=(1024, 1024, 3),
+        dtype=torch.float32,
+        what="scale_channels(1024x1024x3 image, scale)",
+    )
+    expect_within_budget(
+        reply,
+        what="scale_channels on a 1024x1024x3 image",
+        hint="a loop over pixels is thousands of times slower than img * scale.",
+    )
+
+
+@check("3.4", kind="time", points=0.5)
+def check_scale_batch_channels_fast_on_a_large_batch(student, seed):
+    """8 images of 256x256x3 within 20x a vectorised pass + 50 ms"""
+    reply = student.call_with(TIMED, RandomArg((8, 256, 256, 3), seed), RandomArg((8, 3), seed + 1))
+    expect_tensor(
+        reply.value,
+        shape=(8, 256, 256, 3),
+        dtype=torch.float32,
+        what="scale_batch_channels(8x256x256x3, (8, 3))",
+    )
+    expect_within_budget(
+        reply,
+        what="scale_batch_channels on 8x256x256x3",
+        hint="one broadcast multiply; no loops over images or pixels.",
+    )
+
+
+@check("3.5", kind="time", points=0.5)
+def check_pairwise_sq_dists_fast_for_500_points(student, seed):
+    """N = M = 500, D = 32 within 20x one matrix product + 50 ms"""
+    options = {"time_reference": "matmul_t", "values": False}
+    reply = student.call_with(options, RandomArg((500, 32), seed), RandomArg((500, 32), seed + 1))
+    expect_tensor(reply.value, shape=(500, 500), what="pairwise_sq_dists(500x32, 500x32)")
+    expect_within_budget(
+        reply,
+        what="pairwise_sq_dists for 500 x 500 points",
+        hint="use |x|^2 + |y|^2 - 2 x @ y.T, not loops.",
+    )

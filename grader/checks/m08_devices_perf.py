@@ -171,7 +171,7 @@ def check_rolling_mean_has_no_python_loops(student, gen):
     student.expect_no_loops()
 
 
-@check("8.2", kind="values", points=0.5)
+@check("8.2", kind="time", points=0.5)
 def check_rolling_mean_fast_on_a_million_values(student, gen):
     """10^6 float32 values, window 100: within 20x a vectorised pass + 1 s, to within 1e-3"""
     x = fill((10**6,), gen, low=0, high=1)

@@ -66,7 +66,7 @@ def _image_shape(draw: st.DrawFn) -> tuple[int, int, int]:
     return (h, w, c)
 
 
-@check("3.3", kind="values", points=0.75)
+@check("3.3", kind="values", points=0.5)
 def check_scale_channels_random_images_match_the_loop_spec(student, seed, gen):
     """Random image sizes and dtypes match the element-by-element spec"""
     for i, shape in enumerate(examples(st.composite(_image_shape)(), seed=seed)):
@@ -88,7 +88,7 @@ def _batch_shape(draw: st.DrawFn) -> tuple[int, int, int, int]:
     return (b, h, w, c)
 
 
-@check("3.4", kind="values", points=1.5)
+@check("3.4", kind="values", points=1)
 def check_scale_batch_channels_random_batches_match_the_loop_spec(student, seed, gen):
     """Random B, H, W, C (with B == C and H == B traps) match the element-by-element spec"""
     for shape in examples(st.composite(_batch_shape)(), seed=seed):
@@ -136,7 +136,7 @@ def _point_sets(draw: st.DrawFn) -> tuple[int, int, int]:
     return (n, m, d)
 
 
-@check("3.5", kind="values", points=1.5)
+@check("3.5", kind="values", points=1)
 def check_pairwise_sq_dists_random_points_match_the_loop_spec(student, seed, gen):
     """Random N, M, D (N == M == D included), float32 and float64, match the pair loop"""
     for i, (n, m, d) in enumerate(examples(_point_sets(), seed=seed)):
