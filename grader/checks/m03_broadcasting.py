@@ -290,7 +290,8 @@ TIMED = {"time_reference": "cumsum", "values": False}
 
 @check("3.3", kind="time", points=0.25)
 def check_scale_channels_fast_on_a_megapixel_image(student, seed):
-    """A 1024x1024x3 image within 20x a vectorised pass + 50 ms"""
+    """Solves the seed example, and a 1024x1024x3 image within 20x a vectorised pass + 50 ms"""
+    check_scale_channels_seed_example(student, torch.Generator().manual_seed(seed))
     reply = student.call_with(TIMED, RandomArg((1024, 1024, 3), seed), RandomArg((3,), seed + 1))
     expect_tensor(
         reply.value,
@@ -307,7 +308,8 @@ def check_scale_channels_fast_on_a_megapixel_image(student, seed):
 
 @check("3.4", kind="time", points=0.5)
 def check_scale_batch_channels_fast_on_a_large_batch(student, seed):
-    """8 images of 256x256x3 within 20x a vectorised pass + 50 ms"""
+    """Solves the seed example, and 8 images of 256x256x3 within 20x a vectorised pass + 50 ms"""
+    _scale_batch_seed(student, torch.Generator().manual_seed(seed))
     reply = student.call_with(TIMED, RandomArg((8, 256, 256, 3), seed), RandomArg((8, 3), seed + 1))
     expect_tensor(
         reply.value,
@@ -324,7 +326,8 @@ def check_scale_batch_channels_fast_on_a_large_batch(student, seed):
 
 @check("3.5", kind="time", points=0.5)
 def check_pairwise_sq_dists_fast_for_500_points(student, seed):
-    """N = M = 500, D = 32 within 20x one matrix product + 50 ms"""
+    """Solves a small example, and N = M = 500, D = 32 within 20x one matrix product + 50 ms"""
+    _pairwise_small(student, torch.Generator().manual_seed(seed))
     options = {"time_reference": "matmul_t", "values": False}
     reply = student.call_with(options, RandomArg((500, 32), seed), RandomArg((500, 32), seed + 1))
     expect_tensor(reply.value, shape=(500, 500), what="pairwise_sq_dists(500x32, 500x32)")

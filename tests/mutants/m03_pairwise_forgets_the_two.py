@@ -5,6 +5,7 @@ CATCHES = (
     "check_pairwise_sq_dists_random_points_match_the_loop_spec",
     "check_pairwise_sq_dists_no_loops_or_library_distances",
     "check_pairwise_sq_dists_output_on_input_device",
+    "check_pairwise_sq_dists_fast_for_500_points",
 )
 
 

@@ -6,6 +6,7 @@ CATCHES = (
     "check_nll_loss_random_batches",
     "check_nll_loss_no_loops_or_library_loss",
     "check_nll_loss_output_on_input_device",
+    "check_nll_loss_fast_on_a_million_rows",
 )
 
 
