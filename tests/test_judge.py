@@ -109,3 +109,11 @@ def test_missing_submission_is_reported(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(SubmissionError):
         grade(tmp_path / "empty")
+
+
+def test_every_meta_safe_exercise_has_a_device_round(solutions_report):
+    by_exercise = {e.id: e for e in solutions_report.exercises}
+    for exercise in CATALOG:
+        kinds = {c.kind for c in by_exercise[exercise.id].checks}
+        if exercise.meta_safe:
+            assert "device" in kinds, exercise.id
