@@ -191,9 +191,9 @@ def check_straight_through_round_gradient_is_one(student, gen):
     )
 
 
-@check("7.4", kind="autograd", points=0.5)
-def check_straight_through_round_requires_grad_follows_x(student, devices, gen):
-    """out.requires_grad equals x.requires_grad, and the result stays on x's device"""
+@check("7.4", kind="autograd", points=0.25)
+def check_straight_through_round_requires_grad_follows_x(student, gen):
+    """out.requires_grad equals x.requires_grad"""
     x = fill((4,), gen, low=-2, high=2)
     for requires_grad in (False, True):
         out = student(on("cpu", x, requires_grad=requires_grad))
@@ -203,6 +203,13 @@ def check_straight_through_round_requires_grad_follows_x(student, devices, gen):
                 f"with x.requires_grad={requires_grad}, the result has "
                 f"requires_grad={out.facts.get('requires_grad')}."
             )
+
+
+@check("7.4", kind="device", points=0.25)
+def check_straight_through_round_output_on_input_device(student, devices, gen):
+    """The result stays on x's device"""
+    x = fill((4,), gen, low=-2, high=2)
+    expect_close(student(x), torch.round(x), what="straight_through_round(x) on cpu")
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, x))
         expect_tensor(out, shape=(4,), device=device)

@@ -4,6 +4,7 @@ CATCHES = (
     "check_straight_through_round_forward_is_round",
     "check_straight_through_round_random_shapes",
     "check_straight_through_round_requires_grad_follows_x",
+    "check_straight_through_round_output_on_input_device",
 )
 
 
