@@ -78,7 +78,7 @@ def wrong_sin_sum() -> Fn:
 
 TIMING_REFERENCES: dict[str, Callable[..., object]] = {
     # A vectorised O(N) pass over the input: the unit that time budgets are counted in.
-    "cumsum": lambda x, *rest: torch.cumsum(x, 0),
+    "sum": lambda x, *rest: x.sum(),
     # O(N·M·D), the cost of every pairwise distance at once.
     "matmul_t": lambda x, y, *rest: x @ y.T,
 }

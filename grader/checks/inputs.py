@@ -28,7 +28,7 @@ def examples(strategy: st.SearchStrategy[T], *, seed: int, n: int = MAX_EXAMPLES
     cases: list[list[T]] = []
 
     @settings(
-        max_examples=3,
+        max_examples=2,
         deadline=None,
         database=None,
         phases=[Phase.generate],

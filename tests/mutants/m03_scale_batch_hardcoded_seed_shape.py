@@ -6,6 +6,7 @@ CATCHES = (
     "check_scale_batch_channels_leaves_inputs_unchanged",
     "check_scale_batch_channels_output_on_input_device",
     "check_scale_batch_channels_fast_on_a_large_batch",
+    "check_scale_batch_channels_has_no_python_loops",
 )
 
 
