@@ -15,7 +15,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -302,6 +302,7 @@ class StudentRunner:
         self.outputs: list[str] = []
         self._worker: WorkerProcess | None = None
         self._worker = WorkerProcess(cwd=self.workdir, process=prelaunched)
+        self._pending: list[tuple[str, WorkerProcess, Path, str, int]] = []
 
     def _spawn(self) -> WorkerProcess:
         self._worker = WorkerProcess(cwd=self.workdir)
@@ -345,9 +346,99 @@ class StudentRunner:
 
         Raises NotAttempted, StudentRaised, FunctionMissing, CallTimedOut or GradingError.
         """
+        self._drain()
         if exercise_id in self._broken:
             raise self._broken[exercise_id]
         worker = self._ready_worker()
+        request, blob = self._request(
+            path,
+            function,
+            args,
+            kwargs,
+            context=context,
+            return_inputs=return_inputs,
+            backward=backward,
+            probe_backward=probe_backward,
+            options=options,
+        )
+        limit = self.timeout_s if timeout_s is None else timeout_s
+        if not worker.send(request, blob):
+            return self._fail(exercise_id, worker, function, "eof", None, limit)
+        return self._receive(exercise_id, worker, path, function, request["id"], limit)
+
+    def iter_calls(
+        self,
+        exercise_id: str,
+        path: Path,
+        function: str,
+        calls: Sequence[tuple[Sequence[Any], dict[str, Any]]],
+    ) -> Iterator[Reply | Exception]:
+        """Send every call at once, then yield each reply (or its exception) in order.
+
+        The worker computes while the judge checks earlier replies. Replies the caller does not
+        consume are drained before the next call, so the stream never falls out of step.
+        """
+        self._drain()
+        if exercise_id in self._broken:
+            raise self._broken[exercise_id]
+        worker = self._ready_worker()
+        pending: list[int] = []
+        for args, kwargs in calls:
+            request, blob = self._request(path, function, args, kwargs, return_inputs=False)
+            if not worker.send(request, blob):
+                break
+            pending.append(request["id"])
+        self._pending = [(exercise_id, worker, path, function, rid) for rid in pending]
+        for _ in range(len(calls)):
+            if not self._pending:
+                if exercise_id in self._broken:
+                    yield self._broken[exercise_id]
+                    continue
+                try:
+                    self._fail(exercise_id, worker, function, "eof", None, self.timeout_s)
+                except Exception as exc:
+                    yield exc
+                continue
+            _, _, _, _, rid = self._pending.pop(0)
+            try:
+                yield self._receive(exercise_id, worker, path, function, rid, self.timeout_s)
+            except (
+                NotAttempted,
+                StudentRaised,
+                FunctionMissing,
+                GradingError,
+                CallTimedOut,
+            ) as exc:
+                if exercise_id in self._broken:
+                    self._pending = []
+                yield exc
+
+    def _drain(self) -> None:
+        """Read and drop replies of an earlier batch that the caller stopped reading."""
+        while self._pending:
+            exercise_id, worker, path, function, rid = self._pending.pop(0)
+            if worker is not self._worker:
+                self._pending = []
+                return
+            try:
+                self._receive(exercise_id, worker, path, function, rid, self.timeout_s)
+            except (NotAttempted, StudentRaised, FunctionMissing, GradingError, CallTimedOut):
+                if exercise_id in self._broken:
+                    self._pending = []
+
+    def _request(
+        self,
+        path: Path,
+        function: str,
+        args: Sequence[Any],
+        kwargs: dict[str, Any] | None,
+        *,
+        context: str | None = None,
+        return_inputs: bool = True,
+        backward: Any = None,
+        probe_backward: bool = False,
+        options: dict[str, Any] | None = None,
+    ) -> tuple[dict[str, Any], bytes]:
         encoder = _ArgEncoder()
         self._next_id += 1
         request = {
@@ -363,9 +454,34 @@ class StudentRunner:
             "probe_backward": probe_backward,
             **(options or {}),
         }
-        limit = self.timeout_s if timeout_s is None else timeout_s
-        sent = worker.send(request, encoder.blob())
-        kind, frame = worker.wait(limit) if sent else ("eof", None)
+        return request, encoder.blob()
+
+    def _receive(
+        self,
+        exercise_id: str,
+        worker: WorkerProcess,
+        path: Path,
+        function: str,
+        rid: int,
+        limit: float,
+    ) -> Reply:
+        kind, frame = worker.wait(limit)
+        if kind != "frame":
+            return self._fail(exercise_id, worker, function, kind, frame, limit)
+        envelope, blob = frame
+        if envelope.get("id") != rid:
+            return self._fail(exercise_id, worker, function, "bad", "replies out of order", limit)
+        return self._reply(exercise_id, path, function, envelope, blob)
+
+    def _fail(
+        self,
+        exercise_id: str,
+        worker: WorkerProcess,
+        function: str,
+        kind: str,
+        detail: Any,
+        limit: float,
+    ) -> Reply:
         if kind == "timeout":
             return self._break(
                 exercise_id,
@@ -379,23 +495,21 @@ class StudentRunner:
             return self._break(
                 exercise_id,
                 worker,
-                GradingError(f"{function}() returned an unusable result: {frame}"),
+                GradingError(f"{function}() returned an unusable result: {detail}"),
             )
-        if kind == "eof":
+        with contextlib.suppress(subprocess.TimeoutExpired):
             worker.process.wait(timeout=5)
-            code = worker.process.returncode
-            tail = worker.output_tail()
-            return self._break(
-                exercise_id,
-                worker,
-                GradingError(
-                    f"calling {function}() ended the Python process (exit code {code}): "
-                    "sys.exit, os._exit or a crash in your code"
-                    + (f". Its last output:\n{tail}" if tail else "")
-                ),
-            )
-        envelope, blob = frame
-        return self._reply(exercise_id, path, function, envelope, blob)
+        code = worker.process.returncode
+        tail = worker.output_tail()
+        return self._break(
+            exercise_id,
+            worker,
+            GradingError(
+                f"calling {function}() ended the Python process (exit code {code}): "
+                "sys.exit, os._exit or a crash in your code"
+                + (f". Its last output:\n{tail}" if tail else "")
+            ),
+        )
 
     def _break(self, exercise_id: str, worker: WorkerProcess, error: Exception) -> Reply:
         self._broken[exercise_id] = error

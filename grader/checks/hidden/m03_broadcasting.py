@@ -29,10 +29,13 @@ _mutual = st.integers(1, 5).flatmap(
 @check("3.1", kind="values", points=1.5)
 def check_broadcast_shapes_random_shapes_match_numpy(student, seed):
     """1 to 5 random broadcastable shapes give np.broadcast_shapes's answer"""
-    for drawn in examples(_mutual, seed=seed):
-        shapes = tuple(tuple(int(s) for s in shape) for shape in drawn.input_shapes)
+    cases = [
+        tuple(tuple(int(s) for s in shape) for shape in drawn.input_shapes)
+        for drawn in examples(_mutual, seed=seed)
+    ]
+    for shapes, out in zip(cases, student.map(cases)):
         expected = tuple(int(s) for s in np.broadcast_shapes(*shapes))
-        expect_equal(student(*shapes), expected, what=f"broadcast_shapes{shapes}")
+        expect_equal(out, expected, what=f"broadcast_shapes{shapes}")
 
 
 @st.composite
@@ -69,12 +72,15 @@ def _image_shape(draw: st.DrawFn) -> tuple[int, int, int]:
 @check("3.3", kind="values", points=0.5)
 def check_scale_channels_random_images_match_the_loop_spec(student, seed, gen):
     """Random image sizes and dtypes match the element-by-element spec"""
+    cases = []
     for i, shape in enumerate(examples(st.composite(_image_shape)(), seed=seed)):
         dtype = (torch.float32, torch.float64, torch.uint8)[i % 3]
         img = fill(shape, gen, dtype, low=0, high=255 if dtype == torch.uint8 else 1)
-        scale = fill(shape[-1:], gen, torch.float32, low=0, high=2)
+        cases.append((img, fill(shape[-1:], gen, torch.float32, low=0, high=2)))
+    for (img, scale), out in zip(cases, student.map(cases)):
+        shape, dtype = tuple(img.shape), img.dtype
         expect_close(
-            student(img, scale),
+            out,
             scale_channels_loop(img, scale),
             what=f"scale_channels({dtype} image {shape}, scale {tuple(scale.shape)})",
         )
@@ -91,11 +97,14 @@ def _batch_shape(draw: st.DrawFn) -> tuple[int, int, int, int]:
 @check("3.4", kind="values", points=1)
 def check_scale_batch_channels_random_batches_match_the_loop_spec(student, seed, gen):
     """Random B, H, W, C (with B == C and H == B traps) match the element-by-element spec"""
+    cases = []
     for shape in examples(st.composite(_batch_shape)(), seed=seed):
         imgs = fill(shape, gen)
-        scales = fill((shape[0], shape[-1]), gen, low=0, high=2)
+        cases.append((imgs, fill((shape[0], shape[-1]), gen, low=0, high=2)))
+    for (imgs, scales), out in zip(cases, student.map(cases)):
+        shape = tuple(imgs.shape)
         expect_close(
-            student(imgs, scales),
+            out,
             scale_batch_channels_loop(imgs, scales),
             what=f"scale_batch_channels(imgs {shape}, scales {(shape[0], shape[-1])})",
             hint="each image b uses its own row scales[b]: reshape to (B, 1, 1, C).",
@@ -139,12 +148,17 @@ def _point_sets(draw: st.DrawFn) -> tuple[int, int, int]:
 @check("3.5", kind="values", points=1)
 def check_pairwise_sq_dists_random_points_match_the_loop_spec(student, seed, gen):
     """Random N, M, D (N == M == D included), float32 and float64, match the pair loop"""
+    cases = []
     for i, (n, m, d) in enumerate(examples(_point_sets(), seed=seed)):
         dtype = (torch.float32, torch.float64)[i % 2]
-        x, y = fill((n, d), gen, dtype, low=-4, high=4), fill((m, d), gen, dtype, low=-4, high=4)
+        cases.append(
+            (fill((n, d), gen, dtype, low=-4, high=4), fill((m, d), gen, dtype, low=-4, high=4))
+        )
+    for (x, y), out in zip(cases, student.map(cases)):
+        (n, d), m, dtype = tuple(x.shape), y.shape[0], x.dtype
         scale = float((x * x).sum(1).max() + (y * y).sum(1).max())
         expect_close(
-            student(x, y),
+            out,
             pairwise_sq_dists_loop(x, y),
             rtol=1e-4,
             atol=1e-4 * max(scale, 1e-3),
