@@ -192,3 +192,20 @@ def expect_within_budget(
             f"{budget * 1000:.0f} ms ({times:g}x a vectorised pass of {reference * 1000:.1f} ms "
             f"+ {floor_s * 1000:.0f} ms)." + (f" Hint: {hint}" if hint else "")
         )
+
+
+def expect_raises(
+    student: Any,
+    *args: Any,
+    kinds: tuple[str, ...] = ("ValueError",),
+    what: str,
+    hint: str = "",
+) -> None:
+    """Fail unless calling the student with ``args`` raises one of the builtins ``kinds``."""
+    error = student.raised(*args)
+    mro = set() if error is None else set(error.get("mro", []))
+    if not {f"builtins.{kind}" for kind in kinds} & mro:
+        got = "no exception" if error is None else error.get("type")
+        raise CheckFailed(
+            f"{what} must raise {' or '.join(kinds)}, got {got}." + (f" {hint}" if hint else "")
+        )
