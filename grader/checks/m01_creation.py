@@ -85,8 +85,6 @@ def check_arange_reshape_seed_example(student):
         hint="torch.arange gives int64 for integer arguments; then .reshape(shape).",
     )
     if not out.facts.get("contiguous"):
-        from grader.outcomes import CheckFailed
-
         raise CheckFailed("arange_reshape((3, 4, 4)) is not contiguous: build it row-major.")
 
 
