@@ -372,6 +372,8 @@ class StudentRunner:
         path: Path,
         function: str,
         calls: Sequence[tuple[Sequence[Any], dict[str, Any]]],
+        *,
+        return_inputs: bool = False,
     ) -> Iterator[Reply | Exception]:
         """Send every call at once, then yield each reply (or its exception) in order.
 
@@ -384,7 +386,7 @@ class StudentRunner:
         worker = self._ready_worker()
         pending: list[int] = []
         for args, kwargs in calls:
-            request, blob = self._request(path, function, args, kwargs, return_inputs=False)
+            request, blob = self._request(path, function, args, kwargs, return_inputs=return_inputs)
             if not worker.send(request, blob):
                 break
             pending.append(request["id"])

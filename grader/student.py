@@ -77,22 +77,25 @@ class StudentFunction:
             args, kwargs or {}, context=None, return_inputs=True, backward=grad_output
         )
 
-    def map(self, calls: list[tuple[Any, ...]]) -> Iterator[Any]:
+    def map(self, calls: list[tuple[Any, ...]], *, replies: bool = False) -> Iterator[Any]:
         """Call once per argument tuple, all sent at once; yield the results in order.
 
         The worker computes the next results while the check compares earlier ones. The first
-        call that raised (or never finished) raises here, as it would have on its own.
+        call that raised (or never finished) raises here, as it would have on its own. With
+        ``replies=True`` each item is the full Reply, inputs after the call included.
         """
         if self.file is None:
             raise NotAttempted(f"the submission has no {self.exercise.filename}")
         batch = [(tuple(args), {}) for args in calls]
-        results = self.runner.iter_calls(self.exercise.id, self.file, self.function, batch)
+        results = self.runner.iter_calls(
+            self.exercise.id, self.file, self.function, batch, return_inputs=replies
+        )
         for (args, kwargs), result in zip(batch, results):
             if isinstance(result, StudentRaised):
                 raise StudentRaised(result.function, result.error, describe_call(args, kwargs))
             if isinstance(result, Exception):
                 raise result
-            yield result.value
+            yield result if replies else result.value
 
     def call_probing_backward(self, *args: Any, **kwargs: Any) -> Reply:
         """Call; then, for each leaf inside a list argument, check a new backward still works."""

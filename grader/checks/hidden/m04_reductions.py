@@ -68,10 +68,12 @@ def _softmax_case(draw: st.DrawFn) -> tuple[tuple[int, ...], int]:
 @check("4.3", kind="values", points=1.5)
 def check_stable_softmax_random_shapes_and_dims(student, seed, gen):
     """1-4-D shapes along every dim (negative too), float32 and float64, sum to 1"""
-    for i, (shape, dim) in enumerate(examples(_softmax_case(), seed=seed)):
-        dtype = (torch.float32, torch.float64)[i % 2]
-        x = fill(shape, gen, dtype, low=-20, high=20)
-        reply = student.call(x, dim)
+    cases = [
+        (fill(shape, gen, (torch.float32, torch.float64)[i % 2], low=-20, high=20), dim)
+        for i, (shape, dim) in enumerate(examples(_softmax_case(), seed=seed))
+    ]
+    for (x, dim), reply in zip(cases, student.map(cases, replies=True)):
+        shape, dtype = tuple(x.shape), x.dtype
         expect_close(
             reply.value,
             softmax64(x, dim),

@@ -27,9 +27,9 @@ def _logit_shape(draw: st.DrawFn) -> tuple[int, ...]:
 @check("5.1", kind="values", points=1)
 def check_segmentation_mask_random_logits_match_the_loop_spec(student, seed, gen):
     """Random leading dimensions and classes (K == W included) match the pixel loop"""
-    for shape in examples(_logit_shape(), seed=seed):
-        logits = fill(shape, gen, low=-5, high=5)
-        reply = student.call(logits)
+    cases = [(fill(shape, gen, low=-5, high=5),) for shape in examples(_logit_shape(), seed=seed)]
+    for (logits,), reply in zip(cases, student.map(cases, replies=True)):
+        shape = tuple(logits.shape)
         expect_mask(reply.value, logits, what=f"segmentation_mask(logits {shape})")
         expect_input_unchanged(reply, 0, logits, name="logits")
 
@@ -67,11 +67,13 @@ def _nll_case(draw: st.DrawFn) -> tuple[int, int]:
 @check("5.3", kind="values", points=1)
 def check_nll_loss_random_batches(student, seed, gen):
     """Random N and K (N == K included), float32 and float64, match nll_loss"""
+    cases = []
     for i, (n, k) in enumerate(examples(_nll_case(), seed=seed)):
         dtype = (torch.float32, torch.float64)[i % 2]
         log_probs = torch.log_softmax(fill((n, k), gen, dtype, low=-4, high=4), dim=1)
-        targets = torch.randint(0, k, (n,), generator=gen)
-        reply = student.call(log_probs, targets)
+        cases.append((log_probs, torch.randint(0, k, (n,), generator=gen)))
+    for (log_probs, targets), reply in zip(cases, student.map(cases, replies=True)):
+        (n, k), dtype = tuple(log_probs.shape), log_probs.dtype
         expect_close(
             reply.value,
             nll_oracle(log_probs, targets),
