@@ -35,7 +35,7 @@ from grader.outcomes import (
 
 DEFAULT_TIMEOUT_S = 10.0
 STARTUP_TIMEOUT_S = 120.0
-OUTPUT_CAP_BYTES = 64 * 1024
+OUTPUT_TAIL_BYTES = 2048
 
 
 @dataclass(frozen=True)
@@ -206,9 +206,7 @@ class WorkerProcess:
         self.process = process or launch_worker(cwd)
         self.max_blob_bytes = max_blob_bytes
         self._frames: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self._output = bytearray()
         self._output_tail = bytearray()
-        self.output_dropped = 0
         self.ready = False
         threading.Thread(target=self._read_frames, daemon=True).start()
         threading.Thread(target=self._drain_output, daemon=True).start()
@@ -227,22 +225,16 @@ class WorkerProcess:
             self._frames.put(("frame", frame))
 
     def _drain_output(self) -> None:
+        # Keep draining so a flood of prints never blocks the worker; keep only the tail.
         assert self.process.stderr is not None
         while chunk := self.process.stderr.read1(65536):  # type: ignore[attr-defined]
-            room = OUTPUT_CAP_BYTES - len(self._output)
-            self._output += chunk[: max(room, 0)]
-            self.output_dropped += max(len(chunk) - max(room, 0), 0)
-            self._output_tail = (self._output_tail + chunk)[-2048:]
+            self._output_tail = (self._output_tail + chunk)[-OUTPUT_TAIL_BYTES:]
 
     def output_tail(self, lines: int = 6) -> str:
         """The last lines the worker printed (for crash messages), control characters removed."""
         text = bytes(self._output_tail).decode("utf-8", "replace")
         text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
         return "\n".join(text.strip().splitlines()[-lines:])
-
-    def output(self) -> str:
-        """Everything the student's code printed, up to the cap."""
-        return bytes(self._output).decode("utf-8", "replace")
 
     def wait(self, timeout: float) -> tuple[str, Any]:
         """The next event: ("frame", (envelope, blob)), ("eof" | "bad" | "timeout", detail)."""
@@ -299,7 +291,6 @@ class StudentRunner:
         self._broken: dict[str, Exception] = {}
         self._next_id = 0
         self.restarts = 0
-        self.outputs: list[str] = []
         self._worker: WorkerProcess | None = None
         self._worker = WorkerProcess(cwd=self.workdir, process=prelaunched)
         self._pending: list[tuple[str, WorkerProcess, Path, str, int]] = []
@@ -324,7 +315,6 @@ class StudentRunner:
 
     def _retire(self, worker: WorkerProcess) -> None:
         worker.kill()
-        self.outputs.append(worker.output())
         self._worker = None
 
     def call(
@@ -566,7 +556,6 @@ class StudentRunner:
         """Stop the worker and remove its working folder."""
         if self._worker is not None:
             self._worker.close()
-            self.outputs.append(self._worker.output())
             self._worker = None
         if self._tempdir is not None:
             self._tempdir.cleanup()
