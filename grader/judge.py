@@ -27,7 +27,7 @@ from grader import seeding
 from grader.catalog import Exercise, select
 from grader.model import CheckResult, ExerciseResult, ExerciseStatus, GradeReport
 from grader.plugin import METADATA_KEY, GraderPlugin, GradingContext
-from grader.runner import DEFAULT_TIMEOUT_S, StudentRunner
+from grader.runner import DEFAULT_TIMEOUT_S, Launcher, StudentRunner
 from grader.student import Devices
 from grader.submission import find_submission
 
@@ -180,6 +180,7 @@ def grade(
     checks_dir: Path = CHECKS_DIR,
     prelaunched: subprocess.Popen[bytes] | None = None,
     workdir: Path | None = None,
+    launcher: Launcher | None = None,
 ) -> GradeReport:
     """Grade a submission (a folder of exercise modules or one module file).
 
@@ -196,7 +197,9 @@ def grade(
         raise UsageError("--timeout must be a positive number of seconds")
     devices = resolve_devices(device)
     base_seed = seeding.new_base_seed() if seed is None else int(seed)
-    runner = StudentRunner(timeout_s=timeout_s, prelaunched=prelaunched, workdir=workdir)
+    runner = StudentRunner(
+        timeout_s=timeout_s, prelaunched=prelaunched, workdir=workdir, launcher=launcher
+    )
     try:
         context = GradingContext(
             submission=found, runner=runner, seed=base_seed, devices=devices, exercises=chosen

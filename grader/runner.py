@@ -15,7 +15,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,6 +193,10 @@ def _wrap_tensor(node: dict[str, Any], tensor: torch.Tensor | None) -> ReturnedT
     return ReturnedTensor(facts=facts, data=tensor)
 
 
+Launcher = Callable[[Path], Any]
+"""Starts a worker in a folder and returns a ``Popen``-like handle (see :mod:`grader.zygote`)."""
+
+
 class WorkerProcess:
     """One running worker: a child process, a frame reader thread and an output drain thread."""
 
@@ -201,7 +205,7 @@ class WorkerProcess:
         *,
         cwd: Path,
         max_blob_bytes: int = protocol.DEFAULT_MAX_BLOB_BYTES,
-        process: subprocess.Popen[bytes] | None = None,
+        process: Any = None,
     ) -> None:
         self.process = process or launch_worker(cwd)
         self.max_blob_bytes = max_blob_bytes
@@ -284,20 +288,32 @@ class StudentRunner:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         workdir: Path | None = None,
         prelaunched: subprocess.Popen[bytes] | None = None,
+        launcher: Launcher | None = None,
     ) -> None:
         self.timeout_s = timeout_s
+        self._launcher = launcher
         self._tempdir = None if workdir else tempfile.TemporaryDirectory(prefix="tensorgrade-")
         self.workdir = Path(workdir or self._tempdir.name)  # type: ignore[union-attr]
         self._broken: dict[str, Exception] = {}
         self._next_id = 0
         self.restarts = 0
         self._worker: WorkerProcess | None = None
-        self._worker = WorkerProcess(cwd=self.workdir, process=prelaunched)
+        self._worker = WorkerProcess(cwd=self.workdir, process=prelaunched or self._launch())
         self._pending: list[tuple[str, WorkerProcess, Path, str, int]] = []
 
+    def _launch(self) -> Any:
+        if self._launcher is not None:
+            with contextlib.suppress(OSError):
+                return self._launcher(self.workdir)
+        return launch_worker(self.workdir)
+
     def _spawn(self) -> WorkerProcess:
-        self._worker = WorkerProcess(cwd=self.workdir)
+        self._worker = WorkerProcess(cwd=self.workdir, process=self._launch())
         return self._worker
+
+    def broken(self, exercise_id: str) -> Exception | None:
+        """The error that already ended this exercise (e.g. NotImplementedError), if any."""
+        return self._broken.get(exercise_id)
 
     def _ready_worker(self) -> WorkerProcess:
         worker = self._worker or self._spawn()
@@ -497,7 +513,9 @@ class StudentRunner:
             exercise_id,
             worker,
             GradingError(
-                f"calling {function}() ended the Python process (exit code {code}): "
+                f"calling {function}() ended the Python process"
+                + (f" (exit code {code})" if code not in (None, -1) else "")
+                + ": "
                 "sys.exit, os._exit or a crash in your code"
                 + (f". Its last output:\n{tail}" if tail else "")
             ),

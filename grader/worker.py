@@ -32,17 +32,26 @@ def _take_protocol_streams() -> tuple[BinaryIO, BinaryIO]:
 
 
 def main() -> None:
-    """Serve requests until the judge closes stdin."""
+    """Serve requests until the judge closes stdin (or, with ``--zygote FD``, fork workers)."""
+    if len(sys.argv) == 3 and sys.argv[1] == "--zygote":
+        _zygote(int(sys.argv[2]))
+        return
     proto_in, proto_out = _take_protocol_streams()
     import torch  # after the fd shuffle, so torch's own output can't reach the protocol
 
-    from grader import protocol
-
     torch.set_num_threads(1)
-    protocol.write_frame(proto_out, {"ready": True, "pid": os.getpid(), "torch": torch.__version__})
     # The first operation on `meta` tensors imports torch._dynamo (about 0.9 s). Pay for it in the
     # background while the first requests (CPU value checks) are served.
     threading.Thread(target=_warm_meta, daemon=True).start()
+    _serve(proto_in, proto_out)
+
+
+def _serve(proto_in: BinaryIO, proto_out: BinaryIO) -> None:
+    import torch
+
+    from grader import protocol
+
+    protocol.write_frame(proto_out, {"ready": True, "pid": os.getpid(), "torch": torch.__version__})
     session = _Session()
     while True:
         try:
@@ -55,6 +64,53 @@ def main() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         protocol.write_frame(proto_out, envelope, out_blob)
+    os._exit(0)
+
+
+def _zygote(control_fd: int) -> None:
+    """Import torch once, then fork a fresh worker for every request on the control socket.
+
+    Each request carries the new worker's stdin, stdout and stderr as file descriptors and its
+    working folder; the answer is the worker's pid. A forked worker starts with torch imported and
+    `meta` warmed up, and with nothing of any earlier submission: the zygote never runs student
+    code. The zygote exits when the judge closes the socket.
+    """
+    import json
+    import signal
+    import socket
+
+    import torch
+
+    import grader.protocol  # noqa: F401  (imported once here, inherited by every worker)
+
+    torch.set_num_threads(1)
+    _warm_meta()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+    control = socket.socket(fileno=control_fd)
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 65536, 3)
+        except OSError:
+            break
+        if not message or len(fds) != 3:
+            break
+        request = json.loads(message)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                control.close()
+                os.setsid()  # its own process group, so the judge can kill all it starts
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                for target, fd in enumerate(fds):
+                    os.dup2(fd, target)
+                    os.close(fd)
+                os.chdir(request["cwd"])
+                _serve(*_take_protocol_streams())
+            finally:
+                os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        control.sendall(json.dumps({"pid": pid}).encode())
     os._exit(0)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import torch
 from hypothesis import HealthCheck, Phase, given, settings
@@ -13,6 +13,8 @@ from grader.runner import TensorArg
 
 T = TypeVar("T")
 MAX_EXAMPLES = 25
+_CACHE_SIZE = 1024
+_CACHE: dict[tuple[str, int, int], tuple[Any, ...]] = {}
 
 
 def examples(strategy: st.SearchStrategy[T], *, seed: int, n: int = MAX_EXAMPLES) -> list[T]:
@@ -24,7 +26,14 @@ def examples(strategy: st.SearchStrategy[T], *, seed: int, n: int = MAX_EXAMPLES
     (about 1.3 ms) was the largest part of a run. Hypothesis's first case is its simplest, so the
     list starts with the minimal example (an edge case worth keeping) and continues with random
     ones.
+
+    Lists are cached per (strategy, seed, n): a batch grades every submission with the same seed,
+    so each judge draws each list once instead of once per submission.
     """
+    key = (repr(strategy), seed, n)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return list(cached)
     cases: list[list[T]] = []
 
     @settings(
@@ -42,7 +51,11 @@ def examples(strategy: st.SearchStrategy[T], *, seed: int, n: int = MAX_EXAMPLES
     collect()
     first, *rest = cases
     drawn = first[:1] + [example for batch in rest for example in batch]
-    return (drawn + first[1:])[:n]
+    result = (drawn + first[1:])[:n]
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = tuple(result)
+    return result
 
 
 def fill(
