@@ -22,6 +22,8 @@ from grader.submission import SubmissionError, find_submission
 
 EXIT_OK, EXIT_FAIL_UNDER, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "gradescope")
+DEVICES = ("auto", "cpu", "meta", "cuda")
+EXPORT_FORMATS = ("csv", "canvas", "moodle", "json", "gradescope")
 
 
 class Fatal(click.ClickException):
@@ -227,6 +229,144 @@ def validate(solutions: Path, stubs: Path, mutants: Path, seed: int) -> None:
     click.echo(f"\n{len(findings) - len(bad)} of {len(findings)} proofs hold.")
     if bad:
         raise SystemExit(EXIT_FAIL_UNDER)
+
+
+@cli.command()
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output folder: gradebook.sqlite, exports/, report.html.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Parallel judges [default: number of cores].",
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds allowed per call of a student function.",
+)
+@click.option(
+    "--only", "only", multiple=True, metavar="ID", help="Grade only these exercises (repeatable)."
+)
+@click.option("--regrade", is_flag=True, help="Grade every submission again, changed or not.")
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Class list CSV: ids, names, emails, SIS ids.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Input seed for the class [default: chosen once per gradebook].",
+)
+@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
+def batch(
+    submissions: Path,
+    out: Path,
+    jobs: int | None,
+    timeout_s: float,
+    only: tuple[str, ...],
+    regrade: bool,
+    roster: Path | None,
+    seed: int | None,
+    device: str,
+) -> None:
+    """Grade a class's submissions in parallel into OUT/gradebook.sqlite (instructors)."""
+    from grader.batch.roster import RosterError
+    from grader.batch.run import BatchError, run_batch
+
+    stderr = click.get_text_stream("stderr")
+    try:
+        summary = run_batch(
+            submissions,
+            out,
+            jobs=jobs,
+            timeout_s=timeout_s,
+            only=only,
+            regrade=regrade,
+            roster=roster,
+            seed=seed,
+            device=device,
+            stream=stderr,
+        )
+    except (BatchError, RosterError) as exc:
+        raise Fatal(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo(
+            "\ngrade: interrupted; every submission finished so far is saved. "
+            "Run the same command again to grade the rest.",
+            err=True,
+        )
+        raise SystemExit(130) from None
+    click.echo(
+        f"{summary.found} submissions: {summary.graded} graded now, "
+        f"{summary.skipped} unchanged since the last run ({summary.elapsed_s:.1f} s)"
+    )
+    click.echo(f"  {'status':<10} {'count':>5}")
+    for status in ("ok", "error", "timeout", "rejected"):
+        click.echo(f"  {status:<10} {summary.statuses.get(status, 0):>5}")
+    for note in summary.notes:
+        click.echo(f"note: {note}")
+    click.echo(f"gradebook: {out / 'gradebook.sqlite'}\nexports:   {out / 'exports'}")
+    click.echo(f"report:    {out / 'report.html'}")
+
+
+@cli.command("export")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File (or folder for json, gradescope) [default: FOLDER/exports/...].",
+)
+@click.option(
+    "--assignment",
+    default="tensorgrade",
+    show_default=True,
+    help="The assignment's title in the LMS.",
+)
+@click.option("--assignment-id", default="", help="Canvas's assignment id.")
+@click.option(
+    "--moodle-id",
+    type=click.Choice(("email", "idnumber")),
+    default="email",
+    show_default=True,
+    help="Moodle's identifier column.",
+)
+def export_grades(
+    folder: Path, fmt: str, out: Path | None, assignment: str, assignment_id: str, moodle_id: str
+) -> None:
+    """Export a batch's grades for an LMS from FOLDER/gradebook.sqlite."""
+    from grader.batch import exports
+    from grader.batch.exports.options import ExportOptions
+    from grader.batch.gradebook import Gradebook
+
+    book_path = folder / "gradebook.sqlite"
+    if not book_path.is_file():
+        raise Fatal(f"{book_path} does not exist; run grade batch first")
+    target = out or exports.default_path(folder / "exports", fmt)
+    options = ExportOptions(assignment=assignment, assignment_id=assignment_id, moodle_id=moodle_id)
+    try:
+        with Gradebook(book_path) as book:
+            warnings = exports.export(book, fmt, target, options)
+    except OSError as exc:
+        raise Fatal(f"cannot write {target}: {exc.strerror or exc}") from None
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"wrote {target}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -83,6 +83,7 @@ def _zygote(control_fd: int) -> None:
 
     import grader.protocol  # noqa: F401  (imported once here, inherited by every worker)
 
+    _die_with_parent()
     torch.set_num_threads(1)
     _warm_meta()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
@@ -99,6 +100,7 @@ def _zygote(control_fd: int) -> None:
         if pid == 0:
             try:
                 control.close()
+                _die_with_parent()
                 os.setsid()  # its own process group, so the judge can kill all it starts
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 for target, fd in enumerate(fds):
@@ -112,6 +114,19 @@ def _zygote(control_fd: int) -> None:
             os.close(fd)
         control.sendall(json.dumps({"pid": pid}).encode())
     os._exit(0)
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this process when its parent dies (zygote → judge chain),
+    so killing a judge never leaves a worker spinning in student code."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    with contextlib.suppress(Exception):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
 
 
 def _warm_meta() -> None:

@@ -1,0 +1,1 @@
+"""Batch grading for instructors: intake, parallel judges, gradebook, exports, class report."""
