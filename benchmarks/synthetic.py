@@ -1,4 +1,7 @@
-"""Synthetic classes for the batch benchmark and tests: solutions, stubs, mutants, one hang, one crash."""
+"""Synthetic classes for the batch benchmark and tests.
+
+Solutions, stubs and mutants in turn, plus one submission that hangs and one that crashes.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ def _broken(into: Path, exercise_id: str, template: str) -> None:
     module.write_text(module.read_text() + template.format(name=exercise.name))
 
 
-def make_class(folder: Path, count: int, *, hang: bool = True, crash: bool = True) -> dict[str, str]:
+def make_class(
+    folder: Path, count: int, *, hang: bool = True, crash: bool = True
+) -> dict[str, str]:
     """Write ``count`` submission folders into ``folder``; returns student → kind."""
     folder.mkdir(parents=True, exist_ok=True)
     mutants = load_mutants(ROOT / "tests" / "mutants")

@@ -33,6 +33,23 @@ from grader.submission import find_submission
 
 CHECKS_DIR = Path(__file__).parent / "checks"
 DEVICE_CHOICES = ("auto", "cpu", "meta", "cuda")
+# Built-in pytest plugins the checks never use; each one's per-check hooks cost time.
+UNUSED_PYTEST_PLUGINS = (
+    "doctest",
+    "junitxml",
+    "pastebin",
+    "tmpdir",
+    "monkeypatch",
+    "recwarn",
+    "setuponly",
+    "setupplan",
+    "stepwise",
+    "warnings",
+    "faulthandler",
+    "subtests",
+    "debugging",
+    "nose",
+)
 
 
 class UsageError(Exception):
@@ -71,10 +88,22 @@ def _isolated_pytest_env() -> Iterator[None]:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
 
 
+def _check_files(checks_dir: Path, exercises: Sequence[Exercise]) -> list[str]:
+    """The check files of the chosen exercises' modules (collecting others is wasted time)."""
+    modules = dict.fromkeys(e.module for e in exercises)
+    files = [
+        folder / f"{module}.py"
+        for module in modules
+        for folder in (checks_dir, checks_dir / "hidden")
+        if (folder / f"{module}.py").is_file()
+    ]
+    return [str(f) for f in files] or [str(checks_dir)]
+
+
 def _run_checks(context: GradingContext, checks_dir: Path) -> list[dict[str, Any]]:
     report_plugin = JSONReport()
     args = [
-        str(checks_dir),
+        *_check_files(checks_dir, context.exercises),
         "-c",
         str(checks_dir / "pytest.ini"),
         "--rootdir",
@@ -96,6 +125,7 @@ def _run_checks(context: GradingContext, checks_dir: Path) -> list[dict[str, Any
         "no:threadexception",
         "-p",
         "no:logging",
+        *(arg for name in UNUSED_PYTEST_PLUGINS for arg in ("-p", f"no:{name}")),
         "--json-report-omit",  # takes the rest of the command line: keep it last
         "log",
         "streams",

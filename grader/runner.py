@@ -274,8 +274,9 @@ class WorkerProcess:
     def close(self) -> None:
         """Ask the worker to exit, then make sure it is gone."""
         self.send({"op": "exit"})
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=1)
+        if not getattr(self.process, "reaped_elsewhere", False):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=1)
         self.kill()
 
 

@@ -83,7 +83,8 @@ def _zygote(control_fd: int) -> None:
 
     import grader.protocol  # noqa: F401  (imported once here, inherited by every worker)
 
-    _die_with_parent()
+    _die_with_parent(os.getppid())
+    zygote_pid = os.getpid()
     torch.set_num_threads(1)
     _warm_meta()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
@@ -100,7 +101,7 @@ def _zygote(control_fd: int) -> None:
         if pid == 0:
             try:
                 control.close()
-                _die_with_parent()
+                _die_with_parent(zygote_pid)
                 os.setsid()  # its own process group, so the judge can kill all it starts
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 for target, fd in enumerate(fds):
@@ -116,7 +117,7 @@ def _zygote(control_fd: int) -> None:
     os._exit(0)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """On Linux, have the kernel kill this process when its parent dies (zygote → judge chain),
     so killing a judge never leaves a worker spinning in student code."""
     if not sys.platform.startswith("linux"):
@@ -127,6 +128,8 @@ def _die_with_parent() -> None:
     with contextlib.suppress(Exception):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
 
 
 def _warm_meta() -> None:

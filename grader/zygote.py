@@ -42,6 +42,8 @@ class ForkedWorker:
         self.stdout = stdout
         self.stderr = stderr
         self.returncode: int | None = None
+        self.reaped_elsewhere = True
+        """Nothing to wait for at exit: the kernel reaps it for the zygote."""
 
     def poll(self) -> int | None:
         """None while the worker runs, -1 once it is gone."""
@@ -60,13 +62,16 @@ class ForkedWorker:
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
                 raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout or 0)
-            time.sleep(0.005)
+            time.sleep(0.001)
         return -1
 
     def kill(self) -> None:
-        """Kill the worker's whole process group."""
+        """Kill the worker's whole process group (and the worker itself, in case it has not
+        yet made the group: it does so first thing after the fork)."""
         with contextlib.suppress(OSError):
             os.killpg(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
 
 
 class Zygote:

@@ -42,8 +42,8 @@ def _safe_name(name: str) -> PurePosixPath:
 
 
 def _is_link_or_special(info: zipfile.ZipInfo) -> bool:
-    mode = info.external_attr >> 16
-    return bool(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+    kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the zip tool recorded no Unix type
+    return kind not in (0, stat.S_IFREG, stat.S_IFDIR)
 
 
 def extract(archive: Path, into: Path, limits: ArchiveLimits = ArchiveLimits()) -> list[Path]:
@@ -93,8 +93,6 @@ def extract(archive: Path, into: Path, limits: ArchiveLimits = ArchiveLimits()) 
             except FileExistsError:
                 raise UnsafeArchive(f"it holds {info.filename!r} twice") from None
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
-                if isinstance(exc, UnsafeArchive):
-                    raise
                 raise UnsafeArchive(f"{info.filename!r} could not be read ({exc})") from None
             written.append(target)
     return written

@@ -58,6 +58,8 @@ def main() -> None:
     from grader import zygote
 
     torch.set_num_threads(1)
+    if os.environ.get("TG_SWITCH"):
+        sys.setswitchinterval(float(os.environ["TG_SWITCH"]))
     home = Path(tempfile.mkdtemp(prefix="tensorgrade-judge-"))
     spawner = zygote.Zygote(home) if zygote.available() else None
     import grader.judge  # noqa: F401  (pytest and the checks' imports, before the first job)

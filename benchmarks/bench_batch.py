@@ -1,0 +1,170 @@
+"""`grade batch` throughput against the naive baseline, measured in the same run.
+
+Usage: python benchmarks/bench_batch.py [--count 60] [--jobs 2] [--naive-sample 12] [--full 20]
+
+1. Writes --count synthetic submissions (solutions, stubs, mutants, one that hangs, one that
+   crashes; benchmarks/synthetic.py).
+2. Times `grade batch` on them for the 9-exercise spine: submissions per second, including the
+   judges' start-up, and the peak memory of the whole process tree
+   (PSS: shared pages split among the processes that share them).
+3. Times the naive baseline on an evenly spaced sample of the same submissions: one fresh
+   `python -m pytest` per submission, one after another, with the same checks, seed and call
+   timeout (benchmarks/naive_plugin.py). The sample misses the hang and the crash, which favours
+   the baseline.
+4. With --full N, times `grade batch` on N submissions for the whole curriculum too.
+Targets (issue "3/6 Instructor batch grading", 2 cores): spine >= 5 submissions/s and >= 10x
+the naive baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_grade import SPINE, grade_command  # noqa: E402
+from benchmarks.synthetic import make_class  # noqa: E402
+
+CALL_TIMEOUT_S = 2.0
+
+
+def _pss_bytes(pid: int) -> int:
+    """Proportional set size: resident memory with shared pages split among their users, so
+    a zygote's forked workers are not counted as full copies."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _tree_memory_bytes(root_pid: int) -> int:
+    """PSS of a process and all its descendants (Linux /proc; 0 elsewhere)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += _pss_bytes(pid)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def timed_with_peak_rss(command: list[str]) -> tuple[float, int]:
+    """Wall time of `command` and the peak memory (PSS) of its process tree, sampled every 50 ms."""
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_memory_bytes(process.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = process.wait()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} exited with {code}")
+    return elapsed, peak
+
+
+def naive_seconds(submission: Path, exercises: tuple[str, ...]) -> float:
+    """One fresh pytest process grading one submission with the judge's checks."""
+    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    command = [
+        sys.executable, "-m", "pytest", "grader/checks",
+        "-c", "grader/checks/pytest.ini", "--rootdir", "grader/checks", "--noconftest",
+        "-p", "no:cacheprovider", "-p", "pytest_jsonreport.plugin",
+        "-p", "benchmarks.naive_plugin", "--json-report-file=none", "-q", "--tb=no",
+        "--submission", str(submission), "--seed", "0",
+        "--call-timeout", str(CALL_TIMEOUT_S),
+        *(f"--only={e}" for e in exercises),
+    ]  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
+def batch_command(folder: Path, out: Path, jobs: int, exercises: tuple[str, ...]) -> list[str]:
+    """`grade batch` on `folder` with the benchmark's settings."""
+    only = [arg for e in exercises for arg in ("--only", e)]
+    return [
+        *grade_command(), "batch", str(folder), "--out", str(out), "--jobs", str(jobs),
+        "--timeout", str(CALL_TIMEOUT_S), "--seed", "0", *only,
+    ]  # fmt: skip
+
+
+def main() -> None:
+    """Measure, print the figures, exit 1 if a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=60)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--naive-sample", type=int, default=12)
+    parser.add_argument("--full", type=int, default=0)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    try:
+        folder = work / "class"
+        make_class(folder, args.count)
+        elapsed, peak = timed_with_peak_rss(batch_command(folder, work / "out", args.jobs, SPINE))
+        rate = args.count / elapsed
+        students = sorted(p for p in folder.iterdir())
+        step = max(1, len(students) // max(1, args.naive_sample))
+        sample = [s for s in students[::step] if s.name not in ("student001", "student002")]
+        sample = sample[: args.naive_sample]
+        naive = [naive_seconds(s, SPINE) for s in sample]
+        naive_rate = len(naive) / sum(naive)
+        ratio = rate / naive_rate
+        print(f"cores available            : {len(os.sched_getaffinity(0))}, --jobs {args.jobs}")
+        print(
+            f"grade batch, spine         : {args.count} submissions in {elapsed:.2f} s = "
+            f"{rate:.2f} submissions/s (target >= 5)"
+        )
+        print(f"  peak memory (PSS), tree   : {peak / 2**20:.0f} MiB")
+        print(
+            f"naive pytest per submission: {len(naive)} in {sum(naive):.2f} s = "
+            f"{naive_rate:.2f} submissions/s (median {sorted(naive)[len(naive) // 2]:.2f} s each)"
+        )
+        print(f"ratio batch / naive        : {ratio:.1f}x (target >= 10x)")
+        if args.full:
+            full_folder = work / "full"
+            make_class(full_folder, args.full)
+            full_elapsed, full_peak = timed_with_peak_rss(
+                batch_command(full_folder, work / "out-full", args.jobs, ())
+            )
+            print(
+                f"grade batch, all 30       : {args.full} submissions in {full_elapsed:.2f} s = "
+                f"{args.full / full_elapsed:.2f} submissions/s, "
+                f"peak PSS {full_peak / 2**20:.0f} MiB"
+            )
+        ok = rate >= 5 and ratio >= 10
+        print("targets met" if ok else "TARGET MISSED")
+        raise SystemExit(0 if ok else 1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
