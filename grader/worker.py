@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import sys
 import threading
@@ -34,7 +35,7 @@ def _take_protocol_streams() -> tuple[BinaryIO, BinaryIO]:
 def main() -> None:
     """Serve requests until the judge closes stdin (or, with ``--zygote FD``, fork workers)."""
     if len(sys.argv) == 3 and sys.argv[1] == "--zygote":
-        _zygote(int(sys.argv[2]))
+        _zygote(sys.argv[2])
         return
     proto_in, proto_out = _take_protocol_streams()
     import torch  # after the fd shuffle, so torch's own output can't reach the protocol
@@ -67,15 +68,17 @@ def _serve(proto_in: BinaryIO, proto_out: BinaryIO) -> None:
     os._exit(0)
 
 
-def _zygote(control_fd: int) -> None:
-    """Import torch once, then fork a fresh worker for every request on the control socket.
+def _zygote(address: str) -> None:
+    """Import torch once, then fork a fresh worker for every request on a Unix socket.
 
-    Each request carries the new worker's stdin, stdout and stderr as file descriptors and its
-    working folder; the answer is the worker's pid. A forked worker starts with torch imported and
-    `meta` warmed up, and with nothing of any earlier submission: the zygote never runs student
-    code. The zygote exits when the judge closes the socket.
+    Judges connect to ``address``; each request carries the new worker's stdin, stdout and stderr
+    as file descriptors and its working folder, and the answer is the worker's pid. A forked
+    worker starts with torch imported and `meta` warmed up, and with nothing of any earlier
+    submission: the zygote never runs student code. When a judge's connection closes (it
+    finished, or it was killed), the workers it asked for that are still running are killed.
     """
-    import json
+    import gc
+    import selectors
     import signal
     import socket
 
@@ -84,37 +87,94 @@ def _zygote(control_fd: int) -> None:
     import grader.protocol  # noqa: F401  (imported once here, inherited by every worker)
 
     _die_with_parent(os.getppid())
-    zygote_pid = os.getpid()
     torch.set_num_threads(1)
     _warm_meta()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
-    control = socket.socket(fileno=control_fd)
-    while True:
-        try:
-            message, fds, _, _ = socket.recv_fds(control, 65536, 3)
-        except OSError:
-            break
-        if not message or len(fds) != 3:
-            break
-        request = json.loads(message)
-        pid = os.fork()
-        if pid == 0:
+    children: dict[int, Any] = {}
+
+    def reap(*_: Any) -> None:
+        while True:
             try:
-                control.close()
-                _die_with_parent(zygote_pid)
-                os.setsid()  # its own process group, so the judge can kill all it starts
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                for target, fd in enumerate(fds):
-                    os.dup2(fd, target)
+                pid, _status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            children.pop(pid, None)
+
+    signal.signal(signal.SIGCHLD, reap)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(address)  # left by a zygote that was killed
+    listener.bind(address)
+    listener.listen(64)
+    # Move everything imported so far out of the collector's reach: a collection in a forked
+    # worker would otherwise write to every object's header and copy every page of the heap.
+    gc.collect()
+    gc.freeze()
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    while True:
+        for key, _ in selector.select():
+            if key.fileobj is listener:
+                connection, _ = listener.accept()
+                selector.register(connection, selectors.EVENT_READ)
+                continue
+            connection = key.fileobj
+            try:
+                message, fds, _, _ = socket.recv_fds(connection, 65536, 3)
+            except OSError:
+                message, fds = b"", []
+            if not message or len(fds) != 3:
+                for fd in fds:
                     os.close(fd)
-                os.chdir(request["cwd"])
-                _serve(*_take_protocol_streams())
+                selector.unregister(connection)
+                connection.close()
+                for pid, owner in list(children.items()):
+                    if owner is connection:
+                        _kill_group(pid)
+                continue
+            # Hold SIGCHLD until the pid is recorded, or a quick exit could be reaped first.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+            try:
+                pid = _fork_worker(json.loads(message), fds, selector)
+                children[pid] = connection
             finally:
-                os._exit(0)
-        for fd in fds:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+            for fd in fds:
+                os.close(fd)
+            connection.sendall(json.dumps({"pid": pid}).encode())
+
+
+def _fork_worker(request: dict[str, Any], fds: list[int], selector: Any) -> int:
+    """Fork; in the child, become a worker on the passed pipes and never return."""
+    import signal
+
+    zygote_pid = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        for key in list(selector.get_map().values()):
+            key.fileobj.close()  # the zygote's sockets are not the worker's business
+        _die_with_parent(zygote_pid)
+        os.setsid()  # its own process group, so the judge can kill all it starts
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
             os.close(fd)
-        control.sendall(json.dumps({"pid": pid}).encode())
-    os._exit(0)
+        os.chdir(request["cwd"])
+        _serve(*_take_protocol_streams())
+    finally:
+        os._exit(0)
+
+
+def _kill_group(pid: int) -> None:
+    import signal
+
+    for kill in (os.killpg, os.kill):
+        with contextlib.suppress(OSError):
+            kill(pid, signal.SIGKILL)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -84,3 +84,18 @@ def test_workers_die_with_the_zygote(tmp_path):
 def _close(worker: zygote.ForkedWorker) -> None:
     for stream in (worker.stdin, worker.stdout, worker.stderr):
         stream.close()
+
+
+def test_a_judge_that_goes_away_takes_its_workers_with_it(spawner, tmp_path):
+    judge = zygote.Zygote.attach(spawner.address)
+    worker = judge.spawn(tmp_path)
+    other = spawner.spawn(tmp_path)
+    judge.close()  # as when the pool kills a judge: its connection closes
+    deadline = time.monotonic() + 10
+    while worker.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert worker.poll() == -1
+    assert other.poll() is None  # another judge's worker is untouched
+    other.kill()
+    for w in (worker, other):
+        _close(w)

@@ -1,9 +1,10 @@
 """N long-lived judges grading a queue of submissions in parallel.
 
-Each slot is a ``python -m grader.batch.server`` process (torch imported once per slot, workers
-forked per submission). The pool hands out one submission at a time per slot, enforces a wall
-limit per submission from outside (the slot is killed and restarted), and retries once a
-submission whose judge died, in case the death was the machine's and not the submission's.
+Each slot is a ``python -m grader.batch.server`` process (torch imported once per slot); all
+slots share one zygote that forks a fresh worker per submission. The pool hands out one
+submission at a time per slot, enforces a wall limit per submission from outside (the slot is
+killed and restarted), and retries once a submission whose judge died, in case the death was the
+machine's and not the submission's.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import contextlib
 import json
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -23,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from grader import zygote
+from grader.batch.server import ZYGOTE_ENV
 from grader.launch import worker_environment
 
 STARTUP_TIMEOUT_S = 180.0
@@ -78,8 +83,21 @@ class JudgePool:
         self._events: queue.Queue[tuple[int, int, str | None]] = queue.Queue()
         self._slots: list[_Slot] = []
         self.restarts = 0
+        self._zygote: subprocess.Popen[bytes] | None = None
+        self._zygote_address: str | None = None
+        self._zygote_folder: str | None = None
+
+    def _check_zygote(self) -> None:
+        """Start the shared zygote again if it died (judges reconnect on their next spawn)."""
+        if self._zygote is not None and self._zygote.poll() is not None:
+            assert self._zygote_address is not None and self._zygote_folder is not None
+            self._zygote = zygote.start_zygote(self._zygote_address, Path(self._zygote_folder))
 
     def __enter__(self) -> JudgePool:
+        if zygote.available():
+            self._zygote_folder = tempfile.mkdtemp(prefix="tensorgrade-zygote-")
+            self._zygote_address = os.path.join(self._zygote_folder, "zygote.sock")
+            self._zygote = zygote.start_zygote(self._zygote_address, Path(self._zygote_folder))
         self._slots = [self._start(i) for i in range(self.size)]
         return self
 
@@ -88,6 +106,8 @@ class JudgePool:
 
     def _start(self, index: int) -> _Slot:
         env = worker_environment()
+        if self._zygote_address is not None:
+            env[ZYGOTE_ENV] = self._zygote_address
         process = subprocess.Popen(
             [sys.executable, "-m", "grader.batch.server"],
             stdin=subprocess.PIPE,
@@ -134,6 +154,11 @@ class JudgePool:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 slot.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             self._kill(slot)
+        if self._zygote is not None:
+            zygote.stop_zygote(self._zygote)
+            self._zygote = None
+        if self._zygote_folder is not None:
+            shutil.rmtree(self._zygote_folder, ignore_errors=True)
 
     def run(
         self,
@@ -166,6 +191,7 @@ class JudgePool:
             if index >= 0 and self._slots[index].process.pid == pid:
                 self._event(self._slots[index], line, pending, attempts, on_result)
             self._enforce_limits(on_result)
+            self._check_zygote()
 
     def _send(self, slot: _Slot, job: Job) -> bool:
         request = {

@@ -1,13 +1,15 @@
 """A judge that stays up for a whole batch: ``python -m grader.batch.server``.
 
-It imports torch, pytest and the checks once, starts a zygote (see :mod:`grader.zygote`), then
-grades one submission per request. Requests and answers are JSON lines on stdin and on a private
-copy of stdout; anything printed goes to stderr. Student code never runs here: each submission
-is graded by the usual judge against workers forked from the zygote.
+It imports torch, pytest and the checks once, attaches to the batch's zygote (see
+:mod:`grader.zygote`; or starts its own), then grades one submission per request. Requests and
+answers are JSON lines on stdin and on a private copy of stdout; anything printed goes to
+stderr. Student code never runs here: each submission is graded by the usual judge against
+workers forked from the zygote.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -15,6 +17,9 @@ import tempfile
 import traceback
 from pathlib import Path
 from typing import Any, TextIO
+
+ZYGOTE_ENV = "TENSORGRADE_ZYGOTE"
+"""Set by the batch pool: the socket of the zygote all judges share."""
 
 
 def _protocol_stream() -> TextIO:
@@ -58,11 +63,17 @@ def main() -> None:
     from grader import zygote
 
     torch.set_num_threads(1)
-    if os.environ.get("TG_SWITCH"):
-        sys.setswitchinterval(float(os.environ["TG_SWITCH"]))
     home = Path(tempfile.mkdtemp(prefix="tensorgrade-judge-"))
-    spawner = zygote.Zygote(home) if zygote.available() else None
+    shared = os.environ.get(ZYGOTE_ENV)
+    spawner = None
+    if shared:
+        spawner = zygote.Zygote.attach(shared)
+    elif zygote.available():
+        spawner = zygote.Zygote(home)
     import grader.judge  # noqa: F401  (pytest and the checks' imports, before the first job)
+
+    gc.collect()
+    gc.freeze()  # the imports live for the whole batch: keep collections from walking them
 
     out.write(json.dumps({"ready": True, "pid": os.getpid()}) + "\n")
     out.flush()
