@@ -1,6 +1,6 @@
 """`grade batch` throughput against the naive baseline, measured in the same run.
 
-Usage: python benchmarks/bench_batch.py [--count 60] [--jobs 2] [--naive-sample 12] [--full 20]
+Usage: python benchmarks/bench_batch.py [--count 100] [--jobs 2] [--naive-sample 12] [--full 20]
 
 1. Writes --count synthetic submissions (solutions, stubs, mutants, one that hangs, one that
    crashes; benchmarks/synthetic.py).
@@ -119,7 +119,7 @@ def batch_command(folder: Path, out: Path, jobs: int, exercises: tuple[str, ...]
 def main() -> None:
     """Measure, print the figures, exit 1 if a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=60)
+    parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--naive-sample", type=int, default=12)
     parser.add_argument("--full", type=int, default=0)
