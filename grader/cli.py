@@ -24,6 +24,7 @@ EXIT_OK, EXIT_FAIL_UNDER, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "gradescope")
 DEVICES = ("auto", "cpu", "meta", "cuda")
 EXPORT_FORMATS = ("csv", "canvas", "moodle", "json", "gradescope")
+ISOLATIONS = ("auto", "full", "reduced")
 
 
 class Fatal(click.ClickException):
@@ -103,6 +104,13 @@ def cli() -> None:
     default=None,
     help="Exit 1 when the score is below this percentage.",
 )
+@click.option(
+    "--isolation",
+    type=click.Choice(ISOLATIONS),
+    default="reduced",
+    show_default=True,
+    help="How your code is contained: reduced (limits only) or full (bubblewrap, Linux).",
+)
 def run(
     ids: tuple[str, ...],
     submission: Path,
@@ -112,20 +120,29 @@ def run(
     fmt: str,
     json_path: Path | None,
     fail_under: float | None,
+    isolation: str,
 ) -> None:
     """Grade exercises (all, or the given IDS such as 3.4)."""
+    from grader import sandbox
+
     try:
         select(list(ids))
         find_submission(submission)
+        contained = sandbox.probe(isolation)
     except KeyError as exc:
         raise Fatal(exc.args[0]) from None
-    except SubmissionError as exc:
+    except (SubmissionError, sandbox.IsolationError) as exc:
         raise Fatal(str(exc)) from None
     # Start the worker before the judge imports torch: the two imports then run side by side.
+    # (A sandboxed worker is started by the judge, once it has copied the submission for it.)
     from grader.launch import launch_worker
 
     workdir = tempfile.TemporaryDirectory(prefix="tensorgrade-")
-    worker = launch_worker(Path(workdir.name))
+    worker = (
+        launch_worker(Path(workdir.name), limits=contained.limits.to_env())
+        if contained.tier != "full"
+        else None
+    )
     try:
         from grader.judge import UsageError, grade
         from grader.reporters import REPORTERS
@@ -143,11 +160,12 @@ def run(
                 timeout_s=timeout_s,
                 prelaunched=worker,
                 workdir=Path(workdir.name),
+                isolation=contained,
             )
         except (UsageError, SubmissionError) as exc:
             raise Fatal(str(exc)) from None
     finally:
-        if worker.poll() is None:
+        if worker is not None and worker.poll() is None:
             worker.kill()
         workdir.cleanup()
     if json_path is not None:
@@ -271,6 +289,19 @@ def validate(solutions: Path, stubs: Path, mutants: Path, seed: int) -> None:
     help="Input seed for the class [default: chosen once per gradebook].",
 )
 @click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
+@click.option(
+    "--isolation",
+    type=click.Choice(ISOLATIONS),
+    default="auto",
+    show_default=True,
+    help="How workers are contained: auto picks full (bubblewrap) where it works.",
+)
+@click.option(
+    "--require-isolation",
+    type=click.Choice(("full",)),
+    default=None,
+    help="Refuse to run below this tier.",
+)
 def batch(
     submissions: Path,
     out: Path,
@@ -281,6 +312,8 @@ def batch(
     roster: Path | None,
     seed: int | None,
     device: str,
+    isolation: str,
+    require_isolation: str | None,
 ) -> None:
     """Grade a class's submissions in parallel into OUT/gradebook.sqlite (instructors)."""
     from grader.batch.roster import RosterError
@@ -298,6 +331,8 @@ def batch(
             roster=roster,
             seed=seed,
             device=device,
+            isolation=isolation,
+            require_isolation=require_isolation,
             stream=stderr,
         )
     except (BatchError, RosterError) as exc:
@@ -318,6 +353,7 @@ def batch(
         click.echo(f"  {status:<10} {summary.statuses.get(status, 0):>5}")
     for note in summary.notes:
         click.echo(f"note: {note}")
+    click.echo(f"isolation: {summary.isolation}")
     click.echo(f"gradebook: {out / 'gradebook.sqlite'}\nexports:   {out / 'exports'}")
     click.echo(f"report:    {out / 'report.html'}")
 

@@ -9,11 +9,15 @@ the grader's own check folder, with an explicit ini file, ``--noconftest`` and p
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -23,13 +27,15 @@ import torch
 from pytest_jsonreport.plugin import JSONReport
 
 import grader
-from grader import seeding
+from grader import sandbox, seeding
 from grader.catalog import Exercise, select
+from grader.launch import launch_worker
 from grader.model import CheckResult, ExerciseResult, ExerciseStatus, GradeReport
 from grader.plugin import METADATA_KEY, GraderPlugin, GradingContext
 from grader.runner import DEFAULT_TIMEOUT_S, Launcher, StudentRunner
+from grader.sandbox import Isolation
 from grader.student import Devices
-from grader.submission import find_submission
+from grader.submission import Submission, copy_submission, find_submission
 
 CHECKS_DIR = Path(__file__).parent / "checks"
 DEVICE_CHOICES = ("auto", "cpu", "meta", "cuda")
@@ -199,6 +205,21 @@ def _exercise_results(
     return tuple(results)
 
 
+def _own_launcher(
+    found: Submission, isolation: Isolation, cleanup: contextlib.ExitStack
+) -> tuple[Submission, Launcher]:
+    """How this run starts its workers; at the full tier, also the private copy they grade."""
+    limits = isolation.limits.to_env()
+    if isolation.tier != "full":
+        return found, functools.partial(launch_worker, limits=limits)
+    folder = Path(tempfile.mkdtemp(prefix="tensorgrade-sandbox-"))
+    cleanup.callback(shutil.rmtree, folder, True)
+    private = copy_submission(found, folder / "submission")
+    runtime = sandbox.make_runtime(folder / "runtime")
+    argv = sandbox.worker_argv(isolation, runtime=runtime, readable=[private.path])
+    return private, functools.partial(launch_worker, argv=argv, limits=limits)
+
+
 def grade(
     submission: Path | str = "exercises",
     *,
@@ -211,10 +232,13 @@ def grade(
     prelaunched: subprocess.Popen[bytes] | None = None,
     workdir: Path | None = None,
     launcher: Launcher | None = None,
+    isolation: Isolation | None = None,
 ) -> GradeReport:
     """Grade a submission (a folder of exercise modules or one module file).
 
     Raises SubmissionError for an unreadable submission and UsageError for a bad request.
+    ``isolation`` (default: the reduced tier) decides how workers are started unless a
+    ``launcher`` (e.g. a zygote's, already sandboxed) or a ``prelaunched`` worker is given.
     """
     started = time.perf_counter()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -227,16 +251,22 @@ def grade(
         raise UsageError("--timeout must be a positive number of seconds")
     devices = resolve_devices(device)
     base_seed = seeding.new_base_seed() if seed is None else int(seed)
-    runner = StudentRunner(
-        timeout_s=timeout_s, prelaunched=prelaunched, workdir=workdir, launcher=launcher
-    )
-    try:
+    isolation = isolation or sandbox.probe("reduced")
+    if devices.values == "cuda" or "cuda" in devices.device_round:
+        # CUDA reserves far more address space than it uses: limit data size instead.
+        isolation = replace(isolation, limits=replace(isolation.limits, cuda=True))
+    with contextlib.ExitStack() as cleanup:
+        graded = found
+        if launcher is None:  # (a prelaunched worker only stands in for the first one)
+            graded, launcher = _own_launcher(found, isolation, cleanup)
+        runner = StudentRunner(
+            timeout_s=timeout_s, prelaunched=prelaunched, workdir=workdir, launcher=launcher
+        )
+        cleanup.callback(runner.close)
         context = GradingContext(
-            submission=found, runner=runner, seed=base_seed, devices=devices, exercises=chosen
+            submission=graded, runner=runner, seed=base_seed, devices=devices, exercises=chosen
         )
         tests = _run_checks(context, checks_dir)
-    finally:
-        runner.close()
     return GradeReport(
         tool_version=grader.__version__,
         torch_version=torch.__version__,
@@ -248,4 +278,5 @@ def grade(
         duration_s=round(time.perf_counter() - started, 3),
         exercises=_exercise_results(chosen, tests, reveal_hidden=reveal_hidden),
         hidden_included=hidden_checks_included(checks_dir),
+        isolation=isolation.describe(),
     )

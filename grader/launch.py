@@ -21,20 +21,26 @@ def worker_environment() -> dict[str, str]:
     return env
 
 
-def launch_worker(cwd: Path) -> subprocess.Popen[bytes]:
-    """Start ``python -I -m grader.worker`` in ``cwd`` in a process group of its own.
+def launch_worker(
+    cwd: Path, *, argv: list[str] | None = None, limits: str | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``python -I -m grader.worker`` (or ``argv``, e.g. under bwrap) in ``cwd``, in a
+    process group of its own, with the resource limits described by ``limits`` (JSON).
 
     ``-I`` keeps the current folder, PYTHONPATH and user site-packages off the worker's path, so
     a submission cannot shadow modules or reach the course folder through ``sys.path``.
     """
     posix = os.name == "posix"
+    env = worker_environment()
+    if limits is not None:
+        env["TENSORGRADE_LIMITS"] = limits
     return subprocess.Popen(
-        [sys.executable, "-I", "-m", "grader.worker"],
+        argv or [sys.executable, "-I", "-m", "grader.worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=cwd,
-        env=worker_environment(),
+        env=env,
         start_new_session=posix,
         creationflags=0 if posix else subprocess.CREATE_NEW_PROCESS_GROUP,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Outcome = Literal["passed", "failed", "error", "timeout", "not_attempted", "skipped"]
 Visibility = Literal["visible", "hidden"]
@@ -58,6 +58,8 @@ class GradeReport:
     exercises: tuple[ExerciseResult, ...]
     hidden_included: bool
     """False in a student release that ships without the hidden checks."""
+    isolation: dict[str, Any] | None = None
+    """How the worker was contained: tier, tool, version, limits (see grader.sandbox)."""
 
     @property
     def score(self) -> float:

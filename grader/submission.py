@@ -72,3 +72,13 @@ def find_submission(path: Path) -> Submission:
         expected = ", ".join(f"{m}.py" for m in MODULES)
         raise SubmissionError(f"{path} holds none of the exercise modules ({expected})")
     return Submission(path=path, files=files)
+
+
+def copy_submission(found: Submission, into: Path) -> Submission:
+    """Copy a submission's module files into ``into`` (for a sandbox to see) and find them there."""
+    into.mkdir(parents=True, exist_ok=True)
+    for file in sorted(set(found.files.values())):
+        (into / file.name).write_bytes(file.read_bytes()[:MAX_SOURCE_BYTES])
+    if len(set(found.files.values())) == 1 and found.path.is_file():
+        return find_submission(into / next(iter(found.files.values())).name)
+    return find_submission(into)

@@ -34,10 +34,13 @@ def _take_protocol_streams() -> tuple[BinaryIO, BinaryIO]:
 
 def main() -> None:
     """Serve requests until the judge closes stdin (or, with ``--zygote FD``, fork workers)."""
-    if len(sys.argv) == 3 and sys.argv[1] == "--zygote":
-        _zygote(sys.argv[2])
+    if len(sys.argv) >= 3 and sys.argv[1] == "--zygote":
+        _zygote(sys.argv[2], sweep="--sweep" in sys.argv[3:])
         return
     proto_in, proto_out = _take_protocol_streams()
+    from grader.sandbox import apply_limits
+
+    apply_limits()
     import torch  # after the fd shuffle, so torch's own output can't reach the protocol
 
     torch.set_num_threads(1)
@@ -68,14 +71,17 @@ def _serve(proto_in: BinaryIO, proto_out: BinaryIO) -> None:
     os._exit(0)
 
 
-def _zygote(address: str) -> None:
+def _zygote(address: str, *, sweep: bool = False) -> None:
     """Import torch once, then fork a fresh worker for every request on a Unix socket.
 
-    Judges connect to ``address``; each request carries the new worker's stdin, stdout and stderr
-    as file descriptors and its working folder, and the answer is the worker's pid. A forked
-    worker starts with torch imported and `meta` warmed up, and with nothing of any earlier
-    submission: the zygote never runs student code. When a judge's connection closes (it
-    finished, or it was killed), the workers it asked for that are still running are killed.
+    Judges connect to ``address`` and send JSON requests: ``spawn`` (with the new worker's stdin,
+    stdout and stderr as file descriptors, and its working folder; answered with its pid),
+    ``alive`` and ``kill`` (by that pid: pids are the zygote's to interpret, as it may live in a
+    PID namespace of its own), and, inside a sandbox (``sweep``), ``sweep``: kill every process
+    but the zygote, so nothing a submission left running meets the next one. A forked worker
+    starts with torch imported and `meta` warmed up, and with nothing of any earlier submission:
+    the zygote never runs student code. When a judge's connection closes (it finished, or it was
+    killed), the workers it asked for that are still running are killed.
     """
     import gc
     import selectors
@@ -84,7 +90,8 @@ def _zygote(address: str) -> None:
 
     import torch
 
-    import grader.protocol  # noqa: F401  (imported once here, inherited by every worker)
+    import grader.protocol
+    import grader.sandbox  # noqa: F401
 
     _die_with_parent(os.getppid())
     torch.set_num_threads(1)
@@ -124,7 +131,7 @@ def _zygote(address: str) -> None:
                 message, fds, _, _ = socket.recv_fds(connection, 65536, 3)
             except OSError:
                 message, fds = b"", []
-            if not message or len(fds) != 3:
+            if not message:
                 for fd in fds:
                     os.close(fd)
                 selector.unregister(connection)
@@ -133,16 +140,44 @@ def _zygote(address: str) -> None:
                     if owner is connection:
                         _kill_group(pid)
                 continue
-            # Hold SIGCHLD until the pid is recorded, or a quick exit could be reaped first.
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
-            try:
-                pid = _fork_worker(json.loads(message), fds, selector)
-                children[pid] = connection
-            finally:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+            request = json.loads(message)
+            op = request.get("op", "spawn")
+            if op == "spawn" and len(fds) == 3:
+                # Hold SIGCHLD until the pid is recorded, or a quick exit could be reaped first.
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+                try:
+                    pid = _fork_worker(request, fds, selector)
+                    children[pid] = connection
+                finally:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+                answer: dict[str, Any] = {"pid": pid}
+            elif op == "alive":
+                answer = {"alive": int(request.get("pid", -1)) in children}
+            elif op == "kill":
+                if int(request.get("pid", -1)) in children:
+                    _kill_group(int(request["pid"]))
+                answer = {"ok": True}
+            elif op == "sweep" and sweep:
+                answer = {"killed": _sweep()}
+            else:
+                answer = {"error": f"bad request {op!r}"}
             for fd in fds:
                 os.close(fd)
-            connection.sendall(json.dumps({"pid": pid}).encode())
+            connection.sendall(json.dumps(answer).encode())
+
+
+def _sweep() -> int:
+    """Kill every process in this PID namespace except the zygote and the namespace's init."""
+    import signal
+
+    mine = {os.getpid(), 1}
+    killed = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in mine:
+            with contextlib.suppress(OSError):
+                os.kill(int(entry), signal.SIGKILL)
+                killed += 1
+    return killed
 
 
 def _fork_worker(request: dict[str, Any], fds: list[int], selector: Any) -> int:
@@ -163,8 +198,15 @@ def _fork_worker(request: dict[str, Any], fds: list[int], selector: Any) -> int:
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
-        os.chdir(request["cwd"])
-        _serve(*_take_protocol_streams())
+        try:
+            os.chdir(request["cwd"])
+        except OSError:  # the judge's folder is not visible inside a sandbox
+            os.chdir("/tmp")
+        streams = _take_protocol_streams()
+        from grader.sandbox import apply_limits
+
+        apply_limits()
+        _serve(*streams)
     finally:
         os._exit(0)
 

@@ -13,17 +13,17 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import IO
 
+from grader import sandbox
 from grader.launch import worker_environment
+from grader.sandbox import Isolation
 
 CONNECT_TIMEOUT_S = 120.0
 
@@ -36,28 +36,37 @@ def available() -> bool:
 class ForkedWorker:
     """The judge's view of a forked worker, with the parts of ``Popen`` that the runner uses.
 
-    The worker is the zygote's child, not ours: the kernel reaps it, so its exit code is unknown
-    (``returncode`` becomes -1 once it is gone) and liveness is read with signal 0.
+    The worker is the zygote's child, not ours, and may live in another PID namespace: liveness
+    and killing go through the zygote. Its exit code is unknown (``returncode`` becomes -1 once
+    it is gone).
     """
 
-    def __init__(self, pid: int, stdin: IO[bytes], stdout: IO[bytes], stderr: IO[bytes]) -> None:
+    def __init__(
+        self,
+        zygote: Zygote,
+        pid: int,
+        stdin: IO[bytes],
+        stdout: IO[bytes],
+        stderr: IO[bytes],
+    ) -> None:
+        self._zygote = zygote
         self.pid = pid
         self.stdin = stdin
         self.stdout = stdout
         self.stderr = stderr
         self.returncode: int | None = None
         self.reaped_elsewhere = True
-        """Nothing to wait for at exit: the kernel reaps it for the zygote."""
+        """Nothing to wait for at exit: the zygote reaps it."""
 
     def poll(self) -> int | None:
-        """None while the worker runs, -1 once it is gone."""
+        """None while the worker runs, -1 once it is gone (or the zygote is)."""
         if self.returncode is None:
             try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
+                alive = bool(self._zygote.request({"op": "alive", "pid": self.pid}).get("alive"))
+            except OSError:
+                alive = False
+            if not alive:
                 self.returncode = -1
-            except PermissionError:
-                pass
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -66,35 +75,48 @@ class ForkedWorker:
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
                 raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout or 0)
-            time.sleep(0.001)
+            time.sleep(0.002)
         return -1
 
     def kill(self) -> None:
-        """Kill the worker's whole process group (and the worker itself, in case it has not
-        yet made the group: it does so first thing after the fork)."""
+        """Have the zygote kill the worker's whole process group."""
         with contextlib.suppress(OSError):
-            os.killpg(self.pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.kill(self.pid, signal.SIGKILL)
+            self._zygote.request({"op": "kill", "pid": self.pid})
 
 
 class Zygote:
     """A connection to a zygote: started here (``Zygote(cwd)``) or shared (``Zygote.attach``).
 
-    A batch starts one zygote for all its judges (one torch import and one `meta` warm-up for
-    the whole batch); each judge attaches to it through its socket.
+    A batch at the reduced tier starts one zygote for all its judges (one torch import and one
+    `meta` warm-up for the whole batch); each judge attaches through its socket. At the full
+    tier each judge starts its own, inside its own sandbox, and sweeps it between submissions.
     """
 
-    def __init__(self, cwd: Path | None = None, *, address: str | None = None) -> None:
+    def __init__(
+        self,
+        cwd: Path | None = None,
+        *,
+        address: str | None = None,
+        isolation: Isolation | None = None,
+        readable: list[Path] = (),  # type: ignore[assignment]
+    ) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self._folder: str | None = None
+        self._runtime: Path | None = None
         if address is None:
             self._folder = tempfile.mkdtemp(prefix="tensorgrade-zygote-")
-            address = os.path.join(self._folder, "zygote.sock")
-            self.process = start_zygote(address, cwd or Path(self._folder))
+            address = os.path.join(self._folder, "sock", "zygote.sock")
+            os.mkdir(os.path.dirname(address), 0o700)
+            if isolation is not None and isolation.tier == "full":
+                self._runtime = sandbox.make_runtime(Path(self._folder) / "runtime")
+            self.process = start_zygote(
+                address, cwd or Path(self._folder), isolation=isolation, runtime=self._runtime,
+                readable=list(readable),
+            )  # fmt: skip
         self.address = address
         self._control: socket.socket | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     @classmethod
     def attach(cls, address: str) -> Zygote:
@@ -102,6 +124,8 @@ class Zygote:
         return cls(address=address)
 
     def _connected(self) -> socket.socket:
+        if self._closed:
+            raise OSError("this zygote connection is closed")
         if self._control is not None:
             return self._control
         deadline = time.monotonic() + CONNECT_TIMEOUT_S
@@ -119,32 +143,42 @@ class Zygote:
             self._control = control
             return control
 
+    def request(self, message: dict[str, object], fds: list[int] = ()) -> dict[str, object]:  # type: ignore[assignment]
+        """Send one request (with file descriptors) and return the answer; OSError if gone."""
+        try:
+            with self._lock:
+                control = self._connected()
+                socket.send_fds(control, [json.dumps(message).encode()], list(fds))
+                answer = control.recv(4096)
+            if not answer:
+                raise OSError("the zygote has exited")
+            return dict(json.loads(answer))
+        except BaseException:
+            self._drop_connection()  # reconnect next time (the zygote may have been restarted)
+            raise
+
     def spawn(self, cwd: Path) -> ForkedWorker:
         """Fork a fresh worker in ``cwd``; raises OSError if the zygote is gone."""
         in_r, in_w = os.pipe()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
-            with self._lock:
-                control = self._connected()
-                socket.send_fds(
-                    control, [json.dumps({"cwd": str(cwd)}).encode()], [in_r, out_w, err_w]
-                )
-                answer = control.recv(4096)
-            if not answer:
-                raise OSError("the zygote has exited")
-            pid = int(json.loads(answer)["pid"])
+            answer = self.request({"op": "spawn", "cwd": str(cwd)}, [in_r, out_w, err_w])
+            pid = int(answer["pid"])  # type: ignore[call-overload]
         except BaseException:
             for fd in (in_w, out_r, err_r):
                 os.close(fd)
-            self._drop_connection()  # reconnect next time (the zygote may have been restarted)
             raise
         finally:
             for fd in (in_r, out_w, err_w):
                 os.close(fd)
         return ForkedWorker(
-            pid, os.fdopen(in_w, "wb"), os.fdopen(out_r, "rb"), os.fdopen(err_r, "rb")
+            self, pid, os.fdopen(in_w, "wb"), os.fdopen(out_r, "rb"), os.fdopen(err_r, "rb")
         )
+
+    def sweep(self) -> int:
+        """Kill whatever earlier workers left running in this zygote's sandbox."""
+        return int(self.request({"op": "sweep"}).get("killed", 0))  # type: ignore[call-overload]
 
     def _drop_connection(self) -> None:
         if self._control is not None:
@@ -154,6 +188,7 @@ class Zygote:
 
     def close(self) -> None:
         """Detach (the zygote kills this connection's workers); stop it if we started it."""
+        self._closed = True
         self._drop_connection()
         if self.process is not None:
             stop_zygote(self.process)
@@ -163,15 +198,28 @@ class Zygote:
             self._folder = None
 
 
-def start_zygote(address: str, cwd: Path) -> subprocess.Popen[bytes]:
-    """Start ``python -I -m grader.worker --zygote ADDRESS``; it listens once torch is warm."""
+def start_zygote(
+    address: str,
+    cwd: Path,
+    *,
+    isolation: Isolation | None = None,
+    runtime: Path | None = None,
+    readable: list[Path] = (),  # type: ignore[assignment]
+) -> subprocess.Popen[bytes]:
+    """Start a zygote listening on ``address`` (inside a sandbox at the full tier)."""
+    isolation = isolation or sandbox.probe("reduced")
+    argv = sandbox.worker_argv(isolation, runtime=runtime, readable=list(readable), zygote=address)
+    if isolation.tier == "full":
+        argv.append("--sweep")
+    env = worker_environment()
+    env[sandbox.LIMITS_ENV] = isolation.limits.to_env()
     return subprocess.Popen(
-        [sys.executable, "-I", "-m", "grader.worker", "--zygote", address],
+        argv,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=cwd,
-        env=worker_environment(),
+        env=env,
         start_new_session=True,
     )
 

@@ -91,11 +91,15 @@ def test_a_judge_that_goes_away_takes_its_workers_with_it(spawner, tmp_path):
     worker = judge.spawn(tmp_path)
     other = spawner.spawn(tmp_path)
     judge.close()  # as when the pool kills a judge: its connection closes
+
+    def alive(pid: int) -> bool:
+        return bool(spawner.request({"op": "alive", "pid": pid})["alive"])
+
     deadline = time.monotonic() + 10
-    while worker.poll() is None and time.monotonic() < deadline:
+    while alive(worker.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert worker.poll() == -1
-    assert other.poll() is None  # another judge's worker is untouched
+    assert not alive(worker.pid)
+    assert alive(other.pid)  # another judge's worker is untouched
     other.kill()
     for w in (worker, other):
         _close(w)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from grader.batch.gradebook import Gradebook
 from grader.catalog import CATALOG
+from grader.sandbox import Isolation
 
 _STYLE = (
     "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2330;p"
@@ -90,7 +91,9 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]], numeric: set
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def build_class_report(book: Gradebook, *, notes: Sequence[str] = ()) -> str:
+def build_class_report(
+    book: Gradebook, *, notes: Sequence[str] = (), isolation: Isolation | None = None
+) -> str:
     """The page as a string."""
     rows = [r for r in book.rows() if r["status"] is not None]
     scores = [float(r["score"]) for r in rows]
@@ -160,6 +163,11 @@ def build_class_report(book: Gradebook, *, notes: Sequence[str] = ()) -> str:
         "<title>tensorgrade class report</title>",
         f"<style>{_STYLE}</style></head><body>",
         "<h1>tensorgrade: class report</h1>",
+        f"<p>Isolation: <b>{_e(isolation.tier)}</b> ({_e(isolation.tool)} {_e(isolation.version)})"
+        + (f" — {_e(isolation.warning())}" if isolation.warning() else "")
+        + "</p>"
+        if isolation is not None
+        else "",
         '<div class="cards">'
         + "".join(f'<div class="card"><b>{_e(v)}</b>{_e(k)}</div>' for k, v in cards)
         + "</div>",
@@ -196,6 +204,8 @@ def _first_problem(report_json: str | None) -> str:
     return ""
 
 
-def write_class_report(book: Gradebook, path: Path, *, notes: Sequence[str] = ()) -> None:
+def write_class_report(
+    book: Gradebook, path: Path, *, notes: Sequence[str] = (), isolation: Isolation | None = None
+) -> None:
     """Write report.html."""
-    path.write_text(build_class_report(book, notes=notes), encoding="utf-8")
+    path.write_text(build_class_report(book, notes=notes, isolation=isolation), encoding="utf-8")

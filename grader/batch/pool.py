@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from grader import zygote
-from grader.batch.server import ZYGOTE_ENV
+from grader import sandbox, zygote
+from grader.batch.server import ISOLATION_ENV, ZYGOTE_ENV
 from grader.launch import worker_environment
+from grader.sandbox import Isolation
 
 STARTUP_TIMEOUT_S = 180.0
 MAX_ATTEMPTS = 2
@@ -77,8 +78,11 @@ class _Slot:
 class JudgePool:
     """Parallel judges; use as a context manager so every process is stopped on exit."""
 
-    def __init__(self, size: int, *, log: IO[str] | None = None) -> None:
+    def __init__(
+        self, size: int, *, isolation: Isolation | None = None, log: IO[str] | None = None
+    ) -> None:
         self.size = max(1, int(size))
+        self.isolation = isolation or sandbox.probe("reduced")
         self._log = log
         self._events: queue.Queue[tuple[int, int, str | None]] = queue.Queue()
         self._slots: list[_Slot] = []
@@ -91,13 +95,17 @@ class JudgePool:
         """Start the shared zygote again if it died (judges reconnect on their next spawn)."""
         if self._zygote is not None and self._zygote.poll() is not None:
             assert self._zygote_address is not None and self._zygote_folder is not None
-            self._zygote = zygote.start_zygote(self._zygote_address, Path(self._zygote_folder))
+            self._zygote = zygote.start_zygote(
+                self._zygote_address, Path(self._zygote_folder), isolation=self.isolation
+            )
 
     def __enter__(self) -> JudgePool:
-        if zygote.available():
+        if zygote.available() and self.isolation.tier != "full":
             self._zygote_folder = tempfile.mkdtemp(prefix="tensorgrade-zygote-")
             self._zygote_address = os.path.join(self._zygote_folder, "zygote.sock")
-            self._zygote = zygote.start_zygote(self._zygote_address, Path(self._zygote_folder))
+            self._zygote = zygote.start_zygote(
+                self._zygote_address, Path(self._zygote_folder), isolation=self.isolation
+            )
         self._slots = [self._start(i) for i in range(self.size)]
         return self
 
@@ -106,6 +114,7 @@ class JudgePool:
 
     def _start(self, index: int) -> _Slot:
         env = worker_environment()
+        env[ISOLATION_ENV] = self.isolation.tier
         if self._zygote_address is not None:
             env[ZYGOTE_ENV] = self._zygote_address
         process = subprocess.Popen(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 import grader
+from grader import sandbox
 from grader.batch import exports
 from grader.batch.classreport import write_class_report
 from grader.batch.gradebook import Gradebook, Outcome, now
@@ -38,6 +39,7 @@ class BatchSummary:
     notes: tuple[str, ...]
     out: Path
     elapsed_s: float
+    isolation: str = "reduced"
 
 
 def checks_version(checks_dir: Path = CHECKS_DIR) -> str:
@@ -87,6 +89,8 @@ def run_batch(
     roster: Path | None = None,
     seed: int | None = None,
     device: str = "auto",
+    isolation: str = "auto",
+    require_isolation: str | None = None,
     stream: TextIO,
     live: bool | None = None,
 ) -> BatchSummary:
@@ -100,6 +104,17 @@ def run_batch(
         raise BatchError(exc.args[0]) from None
     if timeout_s <= 0:
         raise BatchError("--timeout must be a positive number of seconds")
+    try:
+        contained = sandbox.probe(isolation)
+    except sandbox.IsolationError as exc:
+        raise BatchError(str(exc)) from None
+    if require_isolation == "full" and contained.tier != "full":
+        raise BatchError(
+            f"--require-isolation full, but this machine only offers {contained.tier} isolation "
+            "(bubblewrap with user namespaces is needed)"
+        )
+    if contained.warning():
+        stream.write(f"grade: warning: {contained.warning()}\n")
     selection = ",".join(e.id for e in chosen)
     max_score = float(sum(e.points for e in chosen))
     out.mkdir(parents=True, exist_ok=True)
@@ -205,7 +220,7 @@ def run_batch(
                 pool.run(gradable, record)
         progress.finish()
         notes += exports.write_all(book, out / "exports")
-        write_class_report(book, out / "report.html", notes=notes)
+        write_class_report(book, out / "report.html", notes=notes, isolation=contained)
         counts: dict[str, int] = {}
         for row in book.rows():
             if row["status"] is not None:
@@ -218,6 +233,7 @@ def run_batch(
         notes=tuple(notes),
         out=out,
         elapsed_s=round(time.monotonic() - started, 2),
+        isolation=f"{contained.tier} ({contained.tool} {contained.version})",
     )
 
 

@@ -12,14 +12,20 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from grader.sandbox import Isolation
 
 ZYGOTE_ENV = "TENSORGRADE_ZYGOTE"
-"""Set by the batch pool: the socket of the zygote all judges share."""
+"""Set by the batch pool: the socket of the zygote all judges share (reduced tier)."""
+ISOLATION_ENV = "TENSORGRADE_ISOLATION"
+"""Set by the batch pool: the tier every judge must run its workers at."""
 
 
 def _protocol_stream() -> TextIO:
@@ -28,21 +34,23 @@ def _protocol_stream() -> TextIO:
     return out
 
 
-def handle(job: dict[str, Any], launcher: Any) -> dict[str, Any]:
+def handle(job: dict[str, Any], judge: Judge) -> dict[str, Any]:
     """Grade one job; the answer holds the schema-v1 report (hidden messages included)."""
     from grader.judge import UsageError, grade
     from grader.reporters.jsonfile import to_dict
     from grader.submission import SubmissionError
 
     try:
+        path = judge.prepare(Path(job["path"]))
         report = grade(
-            job["path"],
+            path,
             exercises=tuple(job.get("exercises") or ()),
             seed=int(job["seed"]),
             device=str(job.get("device", "auto")),
             timeout_s=float(job.get("timeout_s", 10.0)),
             reveal_hidden=True,
-            launcher=launcher,
+            launcher=judge.launcher,
+            isolation=judge.isolation,
         )
     except (SubmissionError, UsageError) as exc:
         return {"id": job["id"], "problem": str(exc)}
@@ -52,7 +60,51 @@ def handle(job: dict[str, Any], launcher: Any) -> dict[str, Any]:
             "error": f"the grader failed: {type(exc).__name__}: {exc}",
             "traceback": traceback.format_exc()[-2000:],
         }
-    return {"id": job["id"], "report": to_dict(report)}
+    answer = to_dict(report)
+    answer["submission"]["path"] = str(job["path"])  # not the judge's private copy
+    return {"id": job["id"], "report": answer}
+
+
+class Judge:
+    """Where this judge's workers come from, and what they can see.
+
+    At the full tier the judge owns a sandboxed zygote whose only view of the course is
+    ``current/``, a private copy of the submission being graded: before each submission the
+    sandbox is swept (whatever the last one left running is killed) and the copy replaced. At
+    the reduced tier workers come from the batch's shared zygote (or the judge's own).
+    """
+
+    def __init__(self, home: Path, isolation: Isolation) -> None:
+        from grader import zygote
+
+        self.isolation = isolation
+        self.current = home / "current"
+        self.current.mkdir()
+        self.spawner: zygote.Zygote | None = None
+        shared = os.environ.get(ZYGOTE_ENV)
+        if isolation.tier == "full":
+            self.spawner = zygote.Zygote(home, isolation=isolation, readable=[self.current])
+        elif shared:
+            self.spawner = zygote.Zygote.attach(shared)
+        elif zygote.available():
+            self.spawner = zygote.Zygote(home, isolation=isolation)
+        self.launcher = self.spawner.spawn if self.spawner is not None else None
+
+    def prepare(self, staged: Path) -> Path:
+        """The path to grade: at the full tier, a fresh private copy the sandbox can see."""
+        from grader.submission import copy_submission, find_submission
+
+        if self.isolation.tier != "full" or self.spawner is None:
+            return staged
+        self.spawner.sweep()
+        shutil.rmtree(self.current)
+        self.current.mkdir()
+        return copy_submission(find_submission(staged), self.current).path
+
+    def close(self) -> None:
+        """Stop the zygote (if it is ours) or detach from it."""
+        if self.spawner is not None:
+            self.spawner.close()
 
 
 def main() -> None:
@@ -60,16 +112,12 @@ def main() -> None:
     out = _protocol_stream()
     import torch
 
-    from grader import zygote
+    from grader import sandbox
 
     torch.set_num_threads(1)
     home = Path(tempfile.mkdtemp(prefix="tensorgrade-judge-"))
-    shared = os.environ.get(ZYGOTE_ENV)
-    spawner = None
-    if shared:
-        spawner = zygote.Zygote.attach(shared)
-    elif zygote.available():
-        spawner = zygote.Zygote(home)
+    isolation = sandbox.probe(os.environ.get(ISOLATION_ENV, "reduced"))
+    judge = Judge(home, isolation)
     import grader.judge  # noqa: F401  (pytest and the checks' imports, before the first job)
 
     gc.collect()
@@ -81,13 +129,12 @@ def main() -> None:
         for line in sys.stdin:
             if not line.strip():
                 continue
-            job = json.loads(line)
-            answer = handle(job, spawner.spawn if spawner else None)
+            answer = handle(json.loads(line), judge)
             out.write(json.dumps(answer) + "\n")
             out.flush()
     finally:
-        if spawner is not None:
-            spawner.close()
+        judge.close()
+        shutil.rmtree(home, ignore_errors=True)
     os._exit(0)
 
 

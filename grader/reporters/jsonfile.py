@@ -27,6 +27,7 @@ def to_dict(report: GradeReport) -> dict[str, Any]:
         "score": report.score,
         "max_score": report.max_score,
         "hidden_checks_included": report.hidden_included,
+        "isolation": report.isolation,
         "exercises": [
             {
                 "id": e.id,
@@ -87,4 +88,5 @@ def from_dict(data: dict[str, Any], *, reveal_hidden: bool = True) -> GradeRepor
         duration_s=data["duration_s"],
         exercises=tuple(exercises),
         hidden_included=data["hidden_checks_included"],
+        isolation=data.get("isolation"),
     )

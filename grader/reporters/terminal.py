@@ -64,7 +64,11 @@ def render(report: GradeReport, stream: TextIO) -> None:
         f"devices: {', '.join(report.devices)}\n"
     )
     w(f"seed {report.seed} (to rerun the same inputs: grade --seed {report.seed})\n")
-    w(f"submission: {report.submission_path}\n\n")
+    w(f"submission: {report.submission_path}\n")
+    if report.isolation:
+        iso = report.isolation
+        w(f"isolation: {iso['tier']} ({iso['tool']} {iso['version']})\n")
+    w("\n")
     name_width = max([len(e.name) for e in report.exercises] + [8])
     w(f"  {'ID':<5} {'Exercise':<{name_width}}  {'Points':>9}  Status\n")
     for e in report.exercises:
