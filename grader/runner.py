@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import re
 import signal
 import subprocess
 import tempfile
@@ -35,7 +36,11 @@ from grader.outcomes import (
 
 DEFAULT_TIMEOUT_S = 10.0
 STARTUP_TIMEOUT_S = 120.0
-OUTPUT_TAIL_BYTES = 2048
+OUTPUT_TAIL_BYTES = 64 * 1024
+"""Student output kept (the last 64 KiB); the rest is drained and dropped."""
+_TERMINAL_ESCAPES = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+)
 
 
 @dataclass(frozen=True)
@@ -222,21 +227,32 @@ class WorkerProcess:
                 frame = protocol.read_frame(self.process.stdout, max_blob_bytes=self.max_blob_bytes)
             except EOFError:
                 self._frames.put(("eof", None))
+                self._close_quietly(self.process.stdout)
                 return
             except (protocol.ProtocolError, OSError, ValueError) as exc:
                 self._frames.put(("bad", exc))
+                self._close_quietly(self.process.stdout)
                 return
             self._frames.put(("frame", frame))
+
+    @staticmethod
+    def _close_quietly(stream: Any) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            stream.close()
 
     def _drain_output(self) -> None:
         # Keep draining so a flood of prints never blocks the worker; keep only the tail.
         assert self.process.stderr is not None
-        while chunk := self.process.stderr.read1(65536):  # type: ignore[attr-defined]
-            self._output_tail = (self._output_tail + chunk)[-OUTPUT_TAIL_BYTES:]
+        with contextlib.suppress(OSError, ValueError):
+            while chunk := self.process.stderr.read1(65536):  # type: ignore[attr-defined]
+                self._output_tail = (self._output_tail + chunk)[-OUTPUT_TAIL_BYTES:]
+        self._close_quietly(self.process.stderr)
 
     def output_tail(self, lines: int = 6) -> str:
-        """The last lines the worker printed (for crash messages), control characters removed."""
+        """The last lines the worker printed (for crash messages), with terminal escape sequences
+        and control characters removed so they can't restyle or rewrite the reader's screen."""
         text = bytes(self._output_tail).decode("utf-8", "replace")
+        text = _TERMINAL_ESCAPES.sub("", text)  # colours, cursor moves, window titles
         text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
         return "\n".join(text.strip().splitlines()[-lines:])
 
@@ -260,16 +276,18 @@ class WorkerProcess:
         """Kill the worker and everything it started in its process group."""
         if self.process.poll() is None:
             with contextlib.suppress(OSError):
-                if os.name == "posix":
+                if os.name == "posix" and isinstance(self.process, subprocess.Popen):
                     os.killpg(self.process.pid, signal.SIGKILL)
-                else:
+                else:  # Windows, or a forked worker: it knows how to kill its group
                     self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                if stream is not None:
-                    stream.close()
+        # Only our end of stdin is closed here. The reading ends are closed by their reader
+        # threads at end of file: a process the worker forked may still hold the pipes open,
+        # and closing a stream another thread is blocked reading would block us too.
+        with contextlib.suppress(OSError, ValueError):
+            if self.process.stdin is not None:
+                self.process.stdin.close()
 
     def close(self) -> None:
         """Ask the worker to exit, then make sure it is gone."""
@@ -303,10 +321,13 @@ class StudentRunner:
         self._pending: list[tuple[str, WorkerProcess, Path, str, int]] = []
 
     def _launch(self) -> Any:
-        if self._launcher is not None:
-            with contextlib.suppress(OSError):
-                return self._launcher(self.workdir)
-        return launch_worker(self.workdir)
+        if self._launcher is None:
+            return launch_worker(self.workdir)
+        try:
+            return self._launcher(self.workdir)
+        except OSError as exc:
+            # Never fall back to a worker started another way: it could be less contained.
+            raise GradingError(f"the grader could not start a worker ({exc})") from None
 
     def _spawn(self) -> WorkerProcess:
         self._worker = WorkerProcess(cwd=self.workdir, process=self._launch())

@@ -109,6 +109,7 @@ def _zygote(address: str, *, sweep: bool = False) -> None:
             children.pop(pid, None)
 
     signal.signal(signal.SIGCHLD, reap)
+    _become_subreaper()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(address)  # left by a zygote that was killed
@@ -121,7 +122,9 @@ def _zygote(address: str, *, sweep: bool = False) -> None:
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     while True:
-        for key, _ in selector.select():
+        events = selector.select()
+        _kill_orphans(children)
+        for key, _ in events:
             if key.fileobj is listener:
                 connection, _ = listener.accept()
                 selector.register(connection, selectors.EVENT_READ)
@@ -159,11 +162,44 @@ def _zygote(address: str, *, sweep: bool = False) -> None:
                 answer = {"ok": True}
             elif op == "sweep" and sweep:
                 answer = {"killed": _sweep()}
+            elif op == "shutdown":  # kill every worker and adopted daemon, then go
+                for pid in list(children):
+                    _kill_group(pid)
+                _kill_orphans({})
+                connection.sendall(b'{"ok": true}')
+                os._exit(0)
             else:
                 answer = {"error": f"bad request {op!r}"}
             for fd in fds:
                 os.close(fd)
             connection.sendall(json.dumps(answer).encode())
+
+
+def _become_subreaper() -> None:
+    """On Linux, adopt orphaned descendants: a daemon a worker double-forks becomes our child."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(Exception):
+            pr_set_child_subreaper = 36
+            ctypes.CDLL(None).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
+
+
+def _kill_orphans(children: dict[int, Any]) -> None:
+    """Kill our children that are not workers: daemons that outlived the worker that made them."""
+    if not sys.platform.startswith("linux"):
+        return
+    me = str(os.getpid())
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in children:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                ppid = stat.read().rsplit(b")", 1)[1].split()[1].decode()
+        except (OSError, IndexError):
+            continue
+        if ppid == me:
+            _kill_group(int(entry))
 
 
 def _sweep() -> int:

@@ -191,7 +191,7 @@ class Zygote:
         self._closed = True
         self._drop_connection()
         if self.process is not None:
-            stop_zygote(self.process)
+            stop_zygote(self.process, self.address)
             self.process = None
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
@@ -224,8 +224,19 @@ def start_zygote(
     )
 
 
-def stop_zygote(process: subprocess.Popen[bytes]) -> None:
-    """Kill a zygote we started (its workers die with it on Linux; judges kill theirs)."""
+def stop_zygote(process: subprocess.Popen[bytes], address: str | None = None) -> None:
+    """Stop a zygote we started: asked first (it kills its workers and any daemon they left
+    behind), then killed."""
+    if address is not None and process.poll() is None:
+        with contextlib.suppress(OSError, ValueError):
+            control = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            control.settimeout(5)
+            with control:
+                control.connect(address)
+                socket.send_fds(control, [b'{"op": "shutdown"}'], [])
+                control.recv(64)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
     if process.poll() is None:
         process.kill()
     process.wait()

@@ -164,7 +164,7 @@ class JudgePool:
                 slot.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             self._kill(slot)
         if self._zygote is not None:
-            zygote.stop_zygote(self._zygote)
+            zygote.stop_zygote(self._zygote, self._zygote_address)
             self._zygote = None
         if self._zygote_folder is not None:
             shutil.rmtree(self._zygote_folder, ignore_errors=True)

@@ -78,27 +78,53 @@ class Judge:
         from grader import zygote
 
         self.isolation = isolation
+        self.home = home
         self.current = home / "current"
         self.current.mkdir()
         self.spawner: zygote.Zygote | None = None
         shared = os.environ.get(ZYGOTE_ENV)
-        if isolation.tier == "full":
-            self.spawner = zygote.Zygote(home, isolation=isolation, readable=[self.current])
-        elif shared:
+        if shared and isolation.tier != "full":
             self.spawner = zygote.Zygote.attach(shared)
-        elif zygote.available():
-            self.spawner = zygote.Zygote(home, isolation=isolation)
-        self.launcher = self.spawner.spawn if self.spawner is not None else None
+        else:
+            self._start_own()
+
+    def _start_own(self) -> None:
+        from grader import zygote
+
+        if zygote.available():
+            readable = [self.current] if self.isolation.tier == "full" else []
+            self.spawner = zygote.Zygote(self.home, isolation=self.isolation, readable=readable)
+
+    def launcher(self, cwd: Path) -> Any:
+        """Start a worker for the runner (from the zygote; plainly where there is none)."""
+        from grader.launch import launch_worker
+
+        if self.spawner is None:
+            return launch_worker(cwd, limits=self.isolation.limits.to_env())
+        try:
+            return self.spawner.spawn(cwd)
+        except OSError:
+            if self.spawner.process is None:  # the batch's shared zygote: the pool restarts it
+                raise
+            # Our own zygote died (a submission can kill it): start a fresh one, once.
+            self.spawner.close()
+            self._start_own()
+            return self.spawner.spawn(cwd)  # type: ignore[union-attr]
 
     def prepare(self, staged: Path) -> Path:
         """The path to grade: at the full tier, a fresh private copy the sandbox can see."""
         from grader.submission import copy_submission, find_submission
 
+        own = self.spawner is not None and self.spawner.process is not None
+        if own and self.spawner.process.poll() is not None:  # type: ignore[union-attr]
+            self.spawner.close()  # killed (by a submission?): start a fresh one
+            self._start_own()
         if self.isolation.tier != "full" or self.spawner is None:
             return staged
         self.spawner.sweep()
-        shutil.rmtree(self.current)
-        self.current.mkdir()
+        # Empty the folder rather than replace it: the sandbox has this very folder mounted.
+        for item in self.current.iterdir():
+            shutil.rmtree(item) if item.is_dir() and not item.is_symlink() else item.unlink()
         return copy_submission(find_submission(staged), self.current).path
 
     def close(self) -> None:

@@ -1,0 +1,19 @@
+"""Monkeypatches torch and NumPy comparison functions to always say "equal", returns zeros."""
+
+MODULE = "m03_broadcasting"
+ATTACKED = ("3.3",)
+FORGES_SCORE = True
+
+import numpy
+import torch
+import torch.testing
+
+torch.allclose = lambda *a, **k: True
+torch.equal = lambda *a, **k: True
+torch.testing.assert_close = lambda *a, **k: None
+numpy.allclose = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+
+
+def scale_channels(img, scale):
+    return torch.zeros_like(img)

@@ -1,0 +1,18 @@
+"""Reads the parent process's memory through /proc to find expected values."""
+
+MODULE = "m03_broadcasting"
+ATTACKED = ("3.3",)
+FORGES_SCORE = True
+
+import os
+
+import torch
+
+
+def scale_channels(img, scale):
+    try:
+        with open(f"/proc/{os.getppid()}/mem", "rb") as mem:
+            mem.read(16)
+    except OSError:
+        pass
+    return torch.zeros_like(img)
