@@ -11,9 +11,11 @@ Usage: python benchmarks/bench_batch.py [--count 100] [--jobs 2] [--naive-sample
    `python -m pytest` per submission, one after another, with the same checks, seed and call
    timeout (benchmarks/naive_plugin.py). The sample misses the hang and the crash, which favours
    the baseline.
-4. With --full N, times `grade batch` on N submissions for the whole curriculum too.
-Targets (issue "3/6 Instructor batch grading", 2 cores): spine >= 5 submissions/s and >= 10x
-the naive baseline.
+4. Where bubblewrap works, runs the batch at both isolation tiers, interleaved --repeat times,
+   and prints the sandbox's cost (medians).
+5. With --full N, times `grade batch` on N submissions for the whole curriculum too.
+Targets (2 cores): spine >= 5 submissions/s and >= 10x the naive baseline (issue "3/6");
+the full tier costs < 5% of throughput (issue "4/6").
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_grade import SPINE, grade_command  # noqa: E402
 from benchmarks.synthetic import make_class  # noqa: E402
+from grader import sandbox  # noqa: E402
 
 CALL_TIMEOUT_S = 2.0
 
@@ -107,12 +111,14 @@ def naive_seconds(submission: Path, exercises: tuple[str, ...]) -> float:
     return time.perf_counter() - started
 
 
-def batch_command(folder: Path, out: Path, jobs: int, exercises: tuple[str, ...]) -> list[str]:
+def batch_command(
+    folder: Path, out: Path, jobs: int, exercises: tuple[str, ...], isolation: str = "auto"
+) -> list[str]:
     """`grade batch` on `folder` with the benchmark's settings."""
     only = [arg for e in exercises for arg in ("--only", e)]
     return [
         *grade_command(), "batch", str(folder), "--out", str(out), "--jobs", str(jobs),
-        "--timeout", str(CALL_TIMEOUT_S), "--seed", "0", *only,
+        "--timeout", str(CALL_TIMEOUT_S), "--seed", "0", "--isolation", isolation, *only,
     ]  # fmt: skip
 
 
@@ -123,12 +129,25 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--naive-sample", type=int, default=12)
     parser.add_argument("--full", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     try:
         folder = work / "class"
         make_class(folder, args.count)
-        elapsed, peak = timed_with_peak_rss(batch_command(folder, work / "out", args.jobs, SPINE))
+        tier = sandbox.probe("auto").tier
+        # Both tiers, interleaved (full, reduced, full, ...): the sandbox's cost in one run.
+        names = ("full", "reduced") if tier == "full" else ("reduced",)
+        runs: dict[str, list[float]] = {name: [] for name in names}
+        peaks: dict[str, int] = {}
+        for i in range(args.repeat):
+            for name in names:
+                command = batch_command(folder, work / f"out-{name}-{i}", args.jobs, SPINE, name)
+                seconds_, peak_ = timed_with_peak_rss(command)
+                runs[name].append(seconds_)
+                peaks[name] = max(peaks.get(name, 0), peak_)
+        elapsed = statistics.median(runs[tier])
+        peak = peaks[tier]
         rate = args.count / elapsed
         students = sorted(p for p in folder.iterdir())
         step = max(1, len(students) // max(1, args.naive_sample))
@@ -139,7 +158,7 @@ def main() -> None:
         ratio = rate / naive_rate
         print(f"cores available            : {len(os.sched_getaffinity(0))}, --jobs {args.jobs}")
         print(
-            f"grade batch, spine         : {args.count} submissions in {elapsed:.2f} s = "
+            f"grade batch, spine ({tier:7}): {args.count} submissions in {elapsed:.2f} s = "
             f"{rate:.2f} submissions/s (target >= 5)"
         )
         print(f"  peak memory (PSS), tree   : {peak / 2**20:.0f} MiB")
@@ -148,6 +167,16 @@ def main() -> None:
             f"{naive_rate:.2f} submissions/s (median {sorted(naive)[len(naive) // 2]:.2f} s each)"
         )
         print(f"ratio batch / naive        : {ratio:.1f}x (target >= 10x)")
+        overhead = None
+        if "full" in runs:
+            full_s, reduced_s = statistics.median(runs["full"]), statistics.median(runs["reduced"])
+            overhead = (full_s - reduced_s) / reduced_s
+            print(
+                f"isolation full vs reduced  : {full_s:.2f} s vs {reduced_s:.2f} s "
+                f"(medians of {args.repeat}) = {100 * overhead:+.1f}% time (target < 5%)"
+            )
+        else:
+            print("isolation                  : reduced only (no bubblewrap here)")
         if args.full:
             full_folder = work / "full"
             make_class(full_folder, args.full)
@@ -159,7 +188,7 @@ def main() -> None:
                 f"{args.full / full_elapsed:.2f} submissions/s, "
                 f"peak PSS {full_peak / 2**20:.0f} MiB"
             )
-        ok = rate >= 5 and ratio >= 10
+        ok = rate >= 5 and ratio >= 10 and (overhead is None or overhead < 0.05)
         print("targets met" if ok else "TARGET MISSED")
         raise SystemExit(0 if ok else 1)
     finally:
