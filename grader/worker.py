@@ -93,7 +93,7 @@ def _zygote(address: str, *, sweep: bool = False) -> None:
     import grader.protocol
     import grader.sandbox  # noqa: F401
 
-    _die_with_parent(os.getppid())
+    die_with_parent(os.getppid())
     torch.set_num_threads(1)
     _warm_meta()
     children: dict[int, Any] = {}
@@ -227,7 +227,7 @@ def _fork_worker(request: dict[str, Any], fds: list[int], selector: Any) -> int:
     try:
         for key in list(selector.get_map().values()):
             key.fileobj.close()  # the zygote's sockets are not the worker's business
-        _die_with_parent(zygote_pid)
+        die_with_parent(zygote_pid)
         os.setsid()  # its own process group, so the judge can kill all it starts
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
@@ -255,7 +255,7 @@ def _kill_group(pid: int) -> None:
             kill(pid, signal.SIGKILL)
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """On Linux, have the kernel kill this process when its parent dies (zygote → judge chain),
     so killing a judge never leaves a worker spinning in student code."""
     if not sys.platform.startswith("linux"):

@@ -136,6 +136,9 @@ class Judge:
 def main() -> None:
     """Serve grading requests until stdin closes."""
     out = _protocol_stream()
+    from grader.worker import die_with_parent
+
+    die_with_parent(os.getppid())  # a killed batch takes its judges with it (Linux)
     import torch
 
     from grader import sandbox

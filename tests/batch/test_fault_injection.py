@@ -46,6 +46,19 @@ def _descendants(pid: int) -> list[tuple[int, int, str]]:
     return found
 
 
+def _left_behind(marker: str) -> list[int]:
+    """Processes that carry this test's environment marker (judges, zygotes, workers, bwrap)."""
+    needle = f"TG_FAULT_INJECTION={marker}".encode()
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
 def _graded(out: Path) -> int:
     try:
         db = sqlite3.connect(out / "gradebook.sqlite")
@@ -85,13 +98,18 @@ def test_random_kills_never_lose_or_duplicate_a_grade(tmp_path, isolation):
     command = [sys.executable, "-m", "grader", "batch", str(tmp_path / "class"), "--out",
                str(out), "--jobs", "2", "--timeout", "5", "--isolation", isolation,
                *ONLY]  # fmt: skip
+    env = dict(os.environ, TG_FAULT_INJECTION=str(tmp_path))  # inherited by the batch's processes
     kills = 0
     for round_ in range(6):
         # --regrade: every round has work in flight to kill, and must not lose earlier grades.
         process = subprocess.Popen(
-            [*command, "--regrade"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [*command, "--regrade"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             start_new_session=True,
-        )  # fmt: skip
+        )
         time.sleep(random.uniform(2.0, 4.0))
         kind = ["worker", "judge", "zygote", "batch"][round_ % 4]
         if kind == "batch":
@@ -109,8 +127,12 @@ def test_random_kills_never_lose_or_duplicate_a_grade(tmp_path, isolation):
             process.wait()
             pytest.fail(f"the batch did not finish after a {kind} was killed")
     assert kills >= 4
-    final = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    final = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert final.returncode == 0, final.stderr
+    deadline = time.monotonic() + 10
+    while _left_behind(str(tmp_path)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _left_behind(str(tmp_path)), "processes of a killed batch are still running"
     db = sqlite3.connect(out / "gradebook.sqlite")
     try:
         counts = db.execute("SELECT COUNT(*), COUNT(DISTINCT student) FROM submissions").fetchone()
