@@ -77,8 +77,9 @@ def _zygote(address: str, *, sweep: bool = False) -> None:
     Judges connect to ``address`` and send JSON requests: ``spawn`` (with the new worker's stdin,
     stdout and stderr as file descriptors, and its working folder; answered with its pid),
     ``alive`` and ``kill`` (by that pid: pids are the zygote's to interpret, as it may live in a
-    PID namespace of its own), and, inside a sandbox (``sweep``), ``sweep``: kill every process
-    but the zygote, so nothing a submission left running meets the next one. A forked worker
+    PID namespace of its own), and ``sweep``: inside a sandbox (``sweep=True``) kill every
+    process but the zygote, so nothing a submission left running meets the next one; outside,
+    kill the daemons workers left behind (on Linux the zygote adopts orphaned descendants). A forked worker
     starts with torch imported and `meta` warmed up, and with nothing of any earlier submission:
     the zygote never runs student code. When a judge's connection closes (it finished, or it was
     killed), the workers it asked for that are still running are killed.
@@ -122,9 +123,7 @@ def _zygote(address: str, *, sweep: bool = False) -> None:
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     while True:
-        events = selector.select()
-        _kill_orphans(children)
-        for key, _ in events:
+        for key, _ in selector.select():
             if key.fileobj is listener:
                 connection, _ = listener.accept()
                 selector.register(connection, selectors.EVENT_READ)
@@ -142,9 +141,12 @@ def _zygote(address: str, *, sweep: bool = False) -> None:
                 for pid, owner in list(children.items()):
                     if owner is connection:
                         _kill_group(pid)
+                _kill_orphans(children)
                 continue
             request = json.loads(message)
             op = request.get("op", "spawn")
+            if op in ("spawn", "sweep"):
+                _kill_orphans(children)  # daemons a finished worker left behind
             if op == "spawn" and len(fds) == 3:
                 # Hold SIGCHLD until the pid is recorded, or a quick exit could be reaped first.
                 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
@@ -160,8 +162,8 @@ def _zygote(address: str, *, sweep: bool = False) -> None:
                 if int(request.get("pid", -1)) in children:
                     _kill_group(int(request["pid"]))
                 answer = {"ok": True}
-            elif op == "sweep" and sweep:
-                answer = {"killed": _sweep()}
+            elif op == "sweep":  # in a sandbox: everything but us; outside: daemons only
+                answer = {"killed": _sweep() if sweep else 0}
             elif op == "shutdown":  # kill every worker and adopted daemon, then go
                 for pid in list(children):
                     _kill_group(pid)

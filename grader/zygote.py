@@ -177,7 +177,8 @@ class Zygote:
         )
 
     def sweep(self) -> int:
-        """Kill whatever earlier workers left running in this zygote's sandbox."""
+        """Kill whatever earlier workers left running: everything but the zygote inside a
+        sandbox, the daemons they left behind outside one."""
         return int(self.request({"op": "sweep"}).get("killed", 0))  # type: ignore[call-overload]
 
     def _drop_connection(self) -> None:

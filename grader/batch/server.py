@@ -119,9 +119,11 @@ class Judge:
         if own and self.spawner.process.poll() is not None:  # type: ignore[union-attr]
             self.spawner.close()  # killed (by a submission?): start a fresh one
             self._start_own()
-        if self.isolation.tier != "full" or self.spawner is None:
+        if self.spawner is None:
             return staged
-        self.spawner.sweep()
+        self.spawner.sweep()  # (outside a sandbox this only kills daemons left by workers)
+        if self.isolation.tier != "full":
+            return staged
         # Empty the folder rather than replace it: the sandbox has this very folder mounted.
         for item in self.current.iterdir():
             shutil.rmtree(item) if item.is_dir() and not item.is_symlink() else item.unlink()
