@@ -79,10 +79,10 @@ def _zygote(address: str, *, sweep: bool = False) -> None:
     ``alive`` and ``kill`` (by that pid: pids are the zygote's to interpret, as it may live in a
     PID namespace of its own), and ``sweep``: inside a sandbox (``sweep=True``) kill every
     process but the zygote, so nothing a submission left running meets the next one; outside,
-    kill the daemons workers left behind (on Linux the zygote adopts orphaned descendants). A forked worker
-    starts with torch imported and `meta` warmed up, and with nothing of any earlier submission:
-    the zygote never runs student code. When a judge's connection closes (it finished, or it was
-    killed), the workers it asked for that are still running are killed.
+    kill the daemons workers left behind (on Linux the zygote adopts orphaned descendants). A
+    forked worker starts with torch imported and `meta` warmed up, and with nothing of any
+    earlier submission: the zygote never runs student code. When a judge's connection closes (it
+    finished, or it was killed), the workers it asked for that are still running are killed.
     """
     import gc
     import selectors
