@@ -58,6 +58,8 @@ class Limits:
     file_bytes: int = 64 * 2**20
     """Largest file a worker may write."""
     open_files: int = 256
+    tmpfs_bytes: int = 256 * 2**20
+    """Size of the sandbox's /tmp and /dev/shm (where bubblewrap can size them)."""
     output_bytes: int = 64 * 1024
     """Student output kept for messages (the rest is drained and dropped)."""
     cuda: bool = False
@@ -135,6 +137,16 @@ def _probe_bwrap() -> tuple[str, str] | None:
     return (path, version) if test.returncode == 0 else None
 
 
+@functools.lru_cache(maxsize=4)
+def _bwrap_can_size(path: str) -> bool:
+    """Whether this bubblewrap can size a tmpfs (``--size``)."""
+    try:
+        usage = subprocess.run([path, "--help"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--size" in usage.stdout + usage.stderr
+
+
 def probe(requested: str = "auto", limits: Limits | None = None) -> Isolation:
     """The best tier available, or the one requested; raises IsolationError if unavailable."""
     limits = limits or Limits()
@@ -203,7 +215,11 @@ def bwrap_prefix(
         installed = Path(path) / "grader"
         if (installed / "checks").is_dir():  # an installed copy of the grader: hide it all
             args += ["--tmpfs", str(installed)]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    for tmp in ("/tmp", "/dev/shm"):
+        if _bwrap_can_size(bwrap[0]):  # bubblewrap >= 0.10
+            args += ["--size", str(isolation.limits.tmpfs_bytes)]
+        args += ["--tmpfs", tmp]
     for path in readable:
         args += ["--ro-bind", str(path), str(path)]
     for path in writable:
