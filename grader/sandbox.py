@@ -201,6 +201,13 @@ def bwrap_prefix(
     bwrap = _probe_bwrap()
     assert bwrap is not None, "bwrap_prefix needs the full tier"
     args = [bwrap[0], "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    # The fresh filesystems first: a bind below /tmp (a course or virtualenv living there) must
+    # land on top of the private /tmp, not be hidden by it.
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    for tmp in ("/tmp", "/dev/shm"):
+        if _bwrap_can_size(bwrap[0]):  # bubblewrap >= 0.10
+            args += ["--size", str(isolation.limits.tmpfs_bytes)]
+        args += ["--tmpfs", tmp]
     for path in _SYSTEM_DIRS:
         if os.path.exists(path):
             args += (
@@ -215,11 +222,6 @@ def bwrap_prefix(
         installed = Path(path) / "grader"
         if (installed / "checks").is_dir():  # an installed copy of the grader: hide it all
             args += ["--tmpfs", str(installed)]
-    args += ["--proc", "/proc", "--dev", "/dev"]
-    for tmp in ("/tmp", "/dev/shm"):
-        if _bwrap_can_size(bwrap[0]):  # bubblewrap >= 0.10
-            args += ["--size", str(isolation.limits.tmpfs_bytes)]
-        args += ["--tmpfs", tmp]
     for path in readable:
         args += ["--ro-bind", str(path), str(path)]
     for path in writable:
