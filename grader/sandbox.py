@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import glob
 import json
 import os
 import shutil
@@ -137,6 +138,12 @@ def _probe_bwrap() -> tuple[str, str] | None:
     return (path, version) if test.returncode == 0 else None
 
 
+def gpu_present() -> bool:
+    """Whether NVIDIA device nodes exist: then workers get a data limit, not an address-space
+    limit (CUDA reserves far more address space than it uses), without importing torch."""
+    return bool(glob.glob("/dev/nvidia[0-9]*")) or os.path.exists("/dev/nvidiactl")
+
+
 @functools.lru_cache(maxsize=4)
 def _bwrap_can_size(path: str) -> bool:
     """Whether this bubblewrap can size a tmpfs (``--size``)."""
@@ -149,7 +156,7 @@ def _bwrap_can_size(path: str) -> bool:
 
 def probe(requested: str = "auto", limits: Limits | None = None) -> Isolation:
     """The best tier available, or the one requested; raises IsolationError if unavailable."""
-    limits = limits or Limits()
+    limits = limits or Limits(cuda=gpu_present())
     if requested not in ("auto", *TIERS):
         raise IsolationError(f"unknown isolation {requested!r}; choose auto, full or reduced")
     found = _probe_bwrap() if requested != "reduced" else None
@@ -204,6 +211,9 @@ def bwrap_prefix(
     # The fresh filesystems first: a bind below /tmp (a course or virtualenv living there) must
     # land on top of the private /tmp, not be hidden by it.
     args += ["--proc", "/proc", "--dev", "/dev"]
+    if isolation.limits.cuda:  # a fresh /dev plus only the GPU's device nodes
+        for node in sorted(glob.glob("/dev/nvidia*")):
+            args += ["--dev-bind", node, node]
     for tmp in ("/tmp", "/dev/shm"):
         if _bwrap_can_size(bwrap[0]):  # bubblewrap >= 0.10
             args += ["--size", str(isolation.limits.tmpfs_bytes)]

@@ -85,3 +85,19 @@ def test_require_isolation_full_refuses_a_lower_tier(tmp_path):
     assert result.returncode == 2
     assert "--require-isolation full" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "o" / "gradebook.sqlite").exists()
+
+
+def test_gpu_machines_get_a_data_limit_instead_of_address_space(monkeypatch):
+    monkeypatch.setattr(sandbox, "gpu_present", lambda: True)
+    limits = sandbox.probe("reduced").limits
+    assert limits.cuda
+    code = (
+        "import resource\nfrom grader.sandbox import apply_limits\napply_limits()\n"
+        "print([resource.getrlimit(r)[0] for r in (resource.RLIMIT_AS, resource.RLIMIT_DATA)])"
+    )
+    env = {"PATH": "/usr/bin:/bin", sandbox.LIMITS_ENV: limits.to_env()}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, cwd=ROOT, timeout=60)  # fmt: skip
+    address_space, data = json.loads(result.stdout)
+    assert data == limits.data_bytes
+    assert address_space != limits.address_space_bytes  # left as it was: CUDA needs room

@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -148,6 +149,8 @@ def main() -> None:
     torch.set_num_threads(1)
     home = Path(tempfile.mkdtemp(prefix="tensorgrade-judge-"))
     isolation = sandbox.probe(os.environ.get(ISOLATION_ENV, "reduced"))
+    if torch.cuda.is_available():  # the workers' limits and device nodes must allow CUDA
+        isolation = replace(isolation, limits=replace(isolation.limits, cuda=True))
     judge = Judge(home, isolation)
     import grader.judge  # noqa: F401  (pytest and the checks' imports, before the first job)
 
