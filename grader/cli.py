@@ -349,7 +349,9 @@ def batch(
         f"{summary.skipped} unchanged since the last run ({summary.elapsed_s:.1f} s)"
     )
     click.echo(f"  {'status':<10} {'count':>5}")
-    for status in ("ok", "error", "timeout", "rejected"):
+    from grader.batch.gradebook import SUBMISSION_STATUSES
+
+    for status in SUBMISSION_STATUSES:
         click.echo(f"  {status:<10} {summary.statuses.get(status, 0):>5}")
     for note in summary.notes:
         click.echo(f"note: {note}")

@@ -2,54 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from grader.judge import grade
 from tests.conftest import SEED, by_id, make_submission
 
-PATCH_COMPARISONS = """
-import torch
-import torch.testing
-import numpy
-
-torch.allclose = lambda *a, **k: True
-torch.equal = lambda *a, **k: True
-torch.isclose = lambda a, b, *r, **k: torch.ones_like(a, dtype=torch.bool)
-torch.testing.assert_close = lambda *a, **k: None
-numpy.allclose = lambda *a, **k: True
-
-
-def scale_channels(img, scale):
-    return torch.zeros_like(img)
-
-
-def scale_batch_channels(imgs, scales):
-    return torch.zeros_like(imgs)
-"""
-
-LYING_SUBCLASS = """
-import torch
-
-
-class Liar(torch.Tensor):
-    @classmethod
-    def __torch_function__(cls, func, types, args=(), kwargs=None):
-        if getattr(func, "__name__", "") in ("allclose", "equal", "eq", "__eq__", "isclose"):
-            return True
-        return super().__torch_function__(func, types, args, kwargs or {})
-
-    def __eq__(self, other):
-        return True
-
-    def __bool__(self):
-        return True
-
-
-def scale_channels(img, scale):
-    return torch.zeros(img.shape, device=img.device).as_subclass(Liar)
-
-
-def scale_batch_channels(imgs, scales):
-    return torch.zeros(imgs.shape, device=imgs.device).as_subclass(Liar)
-"""
+CASES = Path(__file__).parent / "adversarial" / "cases"
+# The same attacks as the adversarial corpus (which runs them through the batch judge at each
+# isolation tier); here through a single `grade` run.
+PATCH_COMPARISONS = (CASES / "patch_comparisons.py").read_text()
+LYING_SUBCLASS = (CASES / "lying_subclass.py").read_text()
 
 CONFTEST = """
 import pathlib

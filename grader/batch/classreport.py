@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.batch.gradebook import Gradebook
+from grader.batch.gradebook import SUBMISSION_STATUSES, Gradebook
 from grader.catalog import CATALOG
 from grader.sandbox import Isolation
 
@@ -154,7 +154,7 @@ def build_class_report(
         ("submissions", len(rows)),
         ("mean", f"{mean:.1f} / {top:g}"),
         ("median", f"{median:.1f}"),
-        *((s, statuses.get(s, 0)) for s in ("ok", "error", "timeout", "rejected")),
+        *((s, statuses.get(s, 0)) for s in SUBMISSION_STATUSES),
     ]
     summary = {"submissions": len(rows), "mean": round(mean, 3), "statuses": dict(statuses)}
     sections = [

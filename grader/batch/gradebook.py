@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS checks (
 """
 
 SUBMISSION_STATUSES = ("ok", "error", "timeout", "rejected")
+"""A submission graded cleanly; with a crash; with a time-out; refused at intake."""
 
 
 @dataclass(frozen=True)

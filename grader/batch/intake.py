@@ -140,8 +140,8 @@ def _stage_item(student: str, item: Path, root: Path, staging: Path, scratch: Pa
             tree = Path(tempfile.mkdtemp(dir=scratch))
             extract(item, tree)
         else:
-            return _finish(student, source, [item], staging, single_ok=True)
-        return _finish(student, source, _walk(tree), staging, single_ok=True)
+            return _finish(student, source, [item], staging)
+        return _finish(student, source, _walk(tree), staging)
     except UnsafeArchive as exc:
         return Entry(student, source, None, problem=f"the zip was refused: {exc}")
     except _Refused as exc:
@@ -163,7 +163,7 @@ def _stage_canvas(
                 extract(path, Path(tempfile.mkdtemp(dir=tree)))
             elif suffix.lower() == ".py":
                 shutil.copyfile(path, tree / f"{stem}{suffix}")
-        return _finish(user, source, _walk(tree), staging, single_ok=True, late=late)
+        return _finish(user, source, _walk(tree), staging, late=late)
     except UnsafeArchive as exc:
         return Entry(user, source, None, problem=f"the zip was refused: {exc}", late=late)
     except _Refused as exc:
@@ -253,7 +253,6 @@ def _finish(
     files: list[Path],
     staging: Path,
     *,
-    single_ok: bool,
     late: bool = False,
 ) -> Entry:
     """Copy the chosen modules into ``staging/<student>`` and describe the entry."""
@@ -265,7 +264,7 @@ def _finish(
         for stem, path in modules.items():
             _copy_module(path, target / f"{stem}.py")
         return Entry(student, source, target, late=late)
-    if single_ok and len(files) == 1:
+    if len(files) == 1:  # a single module file serves every exercise module
         staged = target / "submission.py"
         _copy_module(files[0], staged)
         return Entry(student, source, staged, late=late)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
+from grader.batch.gradebook import SUBMISSION_STATUSES
+
 
 def format_eta(seconds: float) -> str:
     """``m:ss`` (or ``h:mm:ss``) for a number of seconds."""
@@ -22,7 +24,7 @@ class Progress:
         self.stream = stream
         self.live = stream.isatty() if live is None else live
         self.done = 0
-        self.tally: dict[str, int] = {"ok": 0, "error": 0, "timeout": 0, "rejected": 0}
+        self.tally: dict[str, int] = dict.fromkeys(SUBMISSION_STATUSES, 0)
         self.started = time.monotonic()
         self._drawn = 0.0
 

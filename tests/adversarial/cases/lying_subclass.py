@@ -1,7 +1,7 @@
 """Returns a tensor subclass whose comparisons and __bool__ always say True."""
 
 MODULE = "m03_broadcasting"
-ATTACKED = ("3.3",)
+ATTACKED = ("3.3", "3.4")
 FORGES_SCORE = True
 
 import torch
@@ -23,3 +23,7 @@ class Liar(torch.Tensor):
 
 def scale_channels(img, scale):
     return torch.zeros(img.shape, device=img.device).as_subclass(Liar)
+
+
+def scale_batch_channels(imgs, scales):
+    return torch.zeros(imgs.shape, device=imgs.device).as_subclass(Liar)

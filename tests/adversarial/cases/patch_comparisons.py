@@ -1,7 +1,7 @@
 """Monkeypatches torch and NumPy comparison functions to always say "equal", returns zeros."""
 
 MODULE = "m03_broadcasting"
-ATTACKED = ("3.3",)
+ATTACKED = ("3.3", "3.4")
 FORGES_SCORE = True
 
 import numpy
@@ -17,3 +17,7 @@ numpy.testing.assert_allclose = lambda *a, **k: None
 
 def scale_channels(img, scale):
     return torch.zeros_like(img)
+
+
+def scale_batch_channels(imgs, scales):
+    return torch.zeros_like(imgs)
