@@ -7,10 +7,13 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import os
+import signal
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ import click
 
 from grader import __version__
 from grader.catalog import CATALOG, select
+from grader.sandbox import Isolation
 from grader.submission import SubmissionError, find_submission
 
 EXIT_OK, EXIT_FAIL_UNDER, EXIT_USAGE = 0, 1, 2
@@ -231,6 +235,7 @@ def validate(solutions: Path, stubs: Path, mutants: Path, seed: int) -> None:
     for folder in (solutions, stubs, mutants):
         if not folder.is_dir():
             raise Fatal(f"{folder} is not a folder")
+    from grader import sandbox
     from grader.validate import validate as run_validation
 
     def show(finding: Any) -> None:
@@ -239,7 +244,13 @@ def validate(solutions: Path, stubs: Path, mutants: Path, seed: int) -> None:
 
     try:
         findings = run_validation(
-            solutions=solutions, stubs=stubs, mutants=mutants, seed=seed, progress=show
+            solutions=solutions,
+            stubs=stubs,
+            mutants=mutants,
+            # The instructor's own solutions and mutants: limits, no sandbox needed.
+            isolation=sandbox.probe("reduced"),
+            seed=seed,
+            progress=show,
         )
     except (ValueError, SubmissionError) as exc:
         raise Fatal(str(exc)) from None
@@ -291,16 +302,17 @@ def validate(solutions: Path, stubs: Path, mutants: Path, seed: int) -> None:
 @click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True)
 @click.option(
     "--isolation",
-    type=click.Choice(ISOLATIONS),
-    default="auto",
+    type=click.Choice(("full", "reduced")),
+    default="full",
     show_default=True,
-    help="How workers are contained: auto picks full (bubblewrap) where it works.",
+    help="How student code is contained: full (bubblewrap, Linux) or, only when you say so, "
+    "reduced (resource limits only: not contained).",
 )
 @click.option(
     "--require-isolation",
     type=click.Choice(("full",)),
     default=None,
-    help="Refuse to run below this tier.",
+    help="Refuse to run below this tier (the default already is full).",
 )
 def batch(
     submissions: Path,
@@ -320,30 +332,33 @@ def batch(
     from grader.batch.run import BatchError, run_batch
 
     stderr = click.get_text_stream("stderr")
+    contained = _batch_isolation(isolation, require_isolation)
+    if contained.warning():
+        click.echo(f"grade: warning: {contained.warning()}", err=True)
     try:
-        summary = run_batch(
+        with _signals_interrupt():
+            summary = run_batch(
             submissions,
             out,
             jobs=jobs,
             timeout_s=timeout_s,
             only=only,
             regrade=regrade,
-            roster=roster,
-            seed=seed,
-            device=device,
-            isolation=isolation,
-            require_isolation=require_isolation,
-            stream=stderr,
-        )
+                roster=roster,
+                seed=seed,
+                device=device,
+                isolation=contained,
+                stream=stderr,
+            )
     except (BatchError, RosterError) as exc:
         raise Fatal(str(exc)) from None
-    except KeyboardInterrupt:
+    except _Interrupted as stop:
         click.echo(
-            "\ngrade: interrupted; every submission finished so far is saved. "
+            f"\ngrade: interrupted ({stop.name}); every submission finished so far is saved. "
             "Run the same command again to grade the rest.",
             err=True,
         )
-        raise SystemExit(130) from None
+        raise SystemExit(128 + stop.signum) from None
     click.echo(
         f"{summary.found} submissions: {summary.graded} graded now, "
         f"{summary.skipped} unchanged since the last run ({summary.elapsed_s:.1f} s)"
@@ -358,6 +373,56 @@ def batch(
     click.echo(f"isolation: {summary.isolation}")
     click.echo(f"gradebook: {out / 'gradebook.sqlite'}\nexports:   {out / 'exports'}")
     click.echo(f"report:    {out / 'report.html'}")
+
+
+class _Interrupted(KeyboardInterrupt):
+    """Ctrl-C, SIGTERM or SIGHUP during a batch: unwind so every judge and zygote is stopped."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """Turn SIGINT, SIGTERM and SIGHUP into :class:`_Interrupted` while a batch runs, so the
+    pool's ``with`` blocks stop every process the batch started (kill -9 is covered by the
+    kernel: judges and zygotes die with their parent)."""
+    wanted = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+    def interrupt(signum: int, _frame: object) -> None:
+        for number in wanted:  # a second signal during the clean-up must not cut it short
+            signal.signal(number, signal.SIG_IGN)
+        raise _Interrupted(signum)
+
+    before = {number: signal.signal(number, interrupt) for number in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+def _batch_isolation(requested: str, required: str | None) -> Isolation:
+    """The tier a batch runs at: full unless the instructor explicitly asked for reduced."""
+    from grader import sandbox
+
+    if required == "full" and requested != "full":
+        raise Fatal("--require-isolation full contradicts --isolation reduced")
+    try:
+        return sandbox.probe(requested)
+    except sandbox.IsolationError as exc:
+        if sys.platform.startswith("linux"):
+            raise Fatal(
+                "grade batch contains student code with bubblewrap, which does not work here "
+                "(install it: apt install bubblewrap), or pass --isolation reduced to grade "
+                "uncontained"
+            ) from exc
+        raise Fatal(
+            f"grade batch contains student code with bubblewrap, which needs Linux; on "
+            f"{sys.platform} pass --isolation reduced to grade uncontained (see the README)"
+        ) from exc
 
 
 @cli.command("export")

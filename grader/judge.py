@@ -158,6 +158,8 @@ def _status(checks: Sequence[CheckResult]) -> ExerciseStatus:
     outcomes = {c.outcome for c in checks}
     if outcomes and outcomes <= {"not_attempted", "skipped"} and "not_attempted" in outcomes:
         return "not_attempted"
+    if "grader_error" in outcomes:  # not the student's doing: never a grade
+        return "grader_error"
     if "timeout" in outcomes:
         return "timed_out"
     if "error" in outcomes:
@@ -223,6 +225,7 @@ def _own_launcher(
 def grade(
     submission: Path | str = "exercises",
     *,
+    isolation: Isolation,
     exercises: Sequence[str] = (),
     seed: int | None = None,
     device: str = "auto",
@@ -232,13 +235,13 @@ def grade(
     prelaunched: subprocess.Popen[bytes] | None = None,
     workdir: Path | None = None,
     launcher: Launcher | None = None,
-    isolation: Isolation | None = None,
 ) -> GradeReport:
     """Grade a submission (a folder of exercise modules or one module file).
 
     Raises SubmissionError for an unreadable submission and UsageError for a bad request.
-    ``isolation`` (default: the reduced tier) decides how workers are started unless a
-    ``launcher`` (e.g. a zygote's, already sandboxed) or a ``prelaunched`` worker is given.
+    ``isolation`` (required: no tier is assumed) decides how workers are started and is recorded
+    in the report. A ``launcher`` (e.g. a judge's zygote) or a ``prelaunched`` worker must have
+    been started at that very tier by the caller.
     """
     started = time.perf_counter()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -251,7 +254,6 @@ def grade(
         raise UsageError("--timeout must be a positive number of seconds")
     devices = resolve_devices(device)
     base_seed = seeding.new_base_seed() if seed is None else int(seed)
-    isolation = isolation or sandbox.probe("reduced")
     if devices.values == "cuda" or "cuda" in devices.device_round:
         # CUDA reserves far more address space than it uses: limit data size instead.
         isolation = replace(isolation, limits=replace(isolation.limits, cuda=True))

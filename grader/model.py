@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 Outcome = Literal["passed", "failed", "error", "timeout", "not_attempted", "skipped"]
 Visibility = Literal["visible", "hidden"]
-ExerciseStatus = Literal["passed", "failed", "not_attempted", "error", "timed_out"]
+ExerciseStatus = Literal[
+    "passed", "failed", "not_attempted", "error", "timed_out", "grader_error"
+]
 
 
 @dataclass(frozen=True)

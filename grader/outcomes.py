@@ -33,6 +33,12 @@ class GradingError(Exception):
     """The student's code could not be run to the end: crash, import failure (``error``)."""
 
 
+class GraderFault(GradingError):
+    """The grader, not the student, ended the run: the worker was killed from outside (the
+    system's out-of-memory killer, an operator), or its sandbox failed (``grader_error``). Such a
+    result is never a grade: the submission is graded again on the next run."""
+
+
 class CallTimedOut(Exception):
     """A call ran past its wall-clock limit and the worker was killed (``timeout``)."""
 

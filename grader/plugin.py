@@ -14,7 +14,7 @@ import pytest
 
 from grader import seeding
 from grader.catalog import BY_ID, Exercise
-from grader.outcomes import CallTimedOut, CheckFailed, GradingError, NotAttempted
+from grader.outcomes import CallTimedOut, CheckFailed, GraderFault, GradingError, NotAttempted
 from grader.runner import StudentRunner
 from grader.student import Devices, StudentFunction
 from grader.submission import Submission
@@ -62,6 +62,8 @@ def _outcome(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, 
         return "not_attempted", str(exc)
     if isinstance(exc, CallTimedOut):
         return "timeout", str(exc)
+    if isinstance(exc, GraderFault):
+        return "grader_error", str(exc)
     if isinstance(exc, GradingError):
         return "error", str(exc)
     if isinstance(exc, CheckFailed):

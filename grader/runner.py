@@ -28,6 +28,7 @@ from grader.launch import launch_worker
 from grader.outcomes import (
     CallTimedOut,
     FunctionMissing,
+    GraderFault,
     GradingError,
     NotAttempted,
     StudentRaised,
@@ -298,6 +299,24 @@ class WorkerProcess:
         self.kill()
 
 
+def _killed_from_outside(process: Any) -> str | None:
+    """Why a worker that ended on its own was not the student's doing, or None if it may be.
+
+    The judge kills workers only on a timeout (reported as such). A SIGKILL it did not send comes
+    from outside: student code cannot send it to itself in the full sandbox (it is init of its
+    own PID namespace) and its CPU limit sends SIGXCPU first; so it is the out-of-memory killer
+    or an operator. A zygote that vanished took the worker with it.
+    """
+    if getattr(process, "host_lost", False):
+        return "the grader's worker host stopped while this ran (a grader fault, not your code)"
+    if process.returncode == -getattr(signal, "SIGKILL", 9):
+        return (
+            "the worker was killed from outside the grader (the system's out-of-memory killer "
+            "or an operator); this is a grader fault, not your code"
+        )
+    return None
+
+
 class StudentRunner:
     """Calls a submission's functions in a worker, one call at a time, with per-call timeouts."""
 
@@ -327,7 +346,7 @@ class StudentRunner:
             return self._launcher(self.workdir)
         except OSError as exc:
             # Never fall back to a worker started another way: it could be less contained.
-            raise GradingError(f"the grader could not start a worker ({exc})") from None
+            raise GraderFault(f"the grader could not start a worker ({exc})") from None
 
     def _spawn(self) -> WorkerProcess:
         self._worker = WorkerProcess(cwd=self.workdir, process=self._launch())
@@ -344,7 +363,7 @@ class StudentRunner:
             if kind != "frame" or not frame[0].get("ready"):
                 tail = worker.output_tail()
                 self._retire(worker)
-                raise GradingError(
+                raise GraderFault(
                     "the grader could not start a worker process"
                     + (f"; it printed:\n{tail}" if tail else "")
                 )
@@ -531,6 +550,9 @@ class StudentRunner:
             worker.process.wait(timeout=5)
         code = worker.process.returncode
         tail = worker.output_tail()
+        outside = _killed_from_outside(worker.process)
+        if outside:
+            return self._break(exercise_id, worker, GraderFault(f"{function}(): {outside}"))
         return self._break(
             exercise_id,
             worker,

@@ -1,12 +1,15 @@
 """How far a worker is contained: the isolation tier, its limits, and the command that starts it.
 
-Two tiers, probed once per process:
+Two tiers, probed once by whoever starts the grading, then passed down as an :class:`Isolation`
+value (never re-probed from a tier name by a lower layer):
 
 - ``full`` (Linux with a working bubblewrap): the worker runs under ``bwrap`` with every
-  namespace unshared (no network, its own PID, IPC, UTS and user namespaces), a read-only view of
-  the system and of Python, a private ``/tmp`` and ``/dev/shm``, a fresh ``/dev`` and ``/proc``,
-  ``--die-with-parent``, ``--new-session`` and a clean environment. The only files of the course
-  it sees are a private copy of the submission being graded and the few grader modules the worker
+  namespace unshared (no network, its own PID, IPC, UTS and user namespaces), as the
+  unprivileged uid/gid 65534 with no capabilities (also when ``grade`` runs as root), further
+  user namespaces disabled, a read-only view of the system and of Python, a private ``/tmp`` and
+  ``/dev/shm``, a fresh ``/dev`` and ``/proc``, ``--die-with-parent``, ``--new-session`` and a
+  clean environment. No host folder is writable from inside. The only files of the course it
+  sees are a private copy of the submission being graded and the few grader modules the worker
   runs (copied to a runtime folder): no checks, no solutions, no other student.
 - ``reduced`` (everything else): a plain subprocess in its own process group, with the same
   resource limits; it can read what the instructor's user can read and reach the network.
@@ -32,6 +35,11 @@ from pathlib import Path
 LIMITS_ENV = "TENSORGRADE_LIMITS"
 RUNTIME_MODULES = ("__init__.py", "worker.py", "protocol.py", "functions.py", "sandbox.py")
 TIERS = ("full", "reduced")
+SANDBOX_UID = 65534
+"""The uid and gid student code runs as inside the sandbox ("nobody"), whoever runs ``grade``."""
+ZYGOTE_CAPS = ("CAP_SYS_ADMIN", "CAP_SETPCAP")
+"""The only capabilities a sandboxed zygote keeps (inside its user namespace alone): to give each
+worker its own PID and mount namespace, then drop every capability in that worker."""
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _SYSTEM_FILES = (
     "/etc/ld.so.cache",
@@ -79,6 +87,10 @@ class Isolation:
     version: str
     limits: Limits = field(default_factory=Limits)
     not_contained: tuple[str, ...] = ()
+    executable: str = ""
+    """The sandbox tool's path (bwrap at the full tier): every layer uses this very binary."""
+    disables_userns: bool = False
+    """Whether this bubblewrap can forbid new user namespaces inside the sandbox."""
 
     def describe(self) -> dict[str, object]:
         """As recorded in the JSON report."""
@@ -90,6 +102,28 @@ class Isolation:
             "not_contained": list(self.not_contained),
         }
 
+    def label(self) -> str:
+        """One line for summaries: ``full (bubblewrap 0.8.0)``."""
+        return f"{self.tier} ({self.tool} {self.version})"
+
+    def to_json(self) -> str:
+        """Everything needed to rebuild this value in another process (see :meth:`from_json`)."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Isolation:
+        """The value :meth:`to_json` wrote: a judge receives the batch's isolation itself."""
+        raw = json.loads(text)
+        return cls(
+            tier=str(raw["tier"]),
+            tool=str(raw["tool"]),
+            version=str(raw["version"]),
+            limits=Limits(**raw["limits"]),
+            not_contained=tuple(raw["not_contained"]),
+            executable=str(raw["executable"]),
+            disables_userns=bool(raw["disables_userns"]),
+        )
+
     def warning(self) -> str | None:
         """One line saying what the reduced tier leaves open (None at the full tier)."""
         if self.tier == "full":
@@ -100,8 +134,10 @@ class Isolation:
 REDUCED_GAPS = (
     "student code can read files your user can read",
     "it can reach the network",
-    "it can see other processes",
+    "it can see and signal other processes of your user",
+    "a process it detaches outlives the grader if the grader itself is killed",
 )
+NESTED_USERNS_GAP = "nested user namespaces are not disabled (bubblewrap older than 0.8)"
 
 
 def _bwrap_path() -> str | None:
@@ -128,9 +164,13 @@ def _probe_bwrap() -> tuple[str, str] | None:
         version = subprocess.run(
             [path, "--version"], capture_output=True, text=True, timeout=10
         ).stdout.split()[-1]
+        # The probe uses what the real sandbox needs: a user namespace with an unprivileged uid,
+        # and the zygote's two capabilities inside it.
+        caps = [a for cap in ZYGOTE_CAPS for a in ("--cap-add", cap)]
         test = subprocess.run(
-            [path, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
-             "--proc", "/proc", "--dev", "/dev", "true"],
+            [path, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
+             "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL", *caps,
+             "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
             capture_output=True, timeout=10,
         )  # fmt: skip
     except (OSError, subprocess.SubprocessError, IndexError):
@@ -144,14 +184,14 @@ def gpu_present() -> bool:
     return bool(glob.glob("/dev/nvidia[0-9]*")) or os.path.exists("/dev/nvidiactl")
 
 
-@functools.lru_cache(maxsize=4)
-def _bwrap_can_size(path: str) -> bool:
-    """Whether this bubblewrap can size a tmpfs (``--size``)."""
+@functools.lru_cache(maxsize=8)
+def _bwrap_has(path: str, option: str) -> bool:
+    """Whether this bubblewrap knows ``option`` (``--size`` for a sized tmpfs, say)."""
     try:
         usage = subprocess.run([path, "--help"], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return False
-    return "--size" in usage.stdout + usage.stderr
+    return option in usage.stdout + usage.stderr
 
 
 def probe(requested: str = "auto", limits: Limits | None = None) -> Isolation:
@@ -161,7 +201,12 @@ def probe(requested: str = "auto", limits: Limits | None = None) -> Isolation:
         raise IsolationError(f"unknown isolation {requested!r}; choose auto, full or reduced")
     found = _probe_bwrap() if requested != "reduced" else None
     if found is not None:
-        return Isolation("full", "bubblewrap", found[1], limits)
+        disables = _bwrap_has(found[0], "--disable-userns")
+        return Isolation(
+            "full", "bubblewrap", found[1], limits,
+            not_contained=() if disables else (NESTED_USERNS_GAP,),
+            executable=found[0], disables_userns=disables,
+        )  # fmt: skip
     if requested == "full":
         raise IsolationError(
             "full isolation needs bubblewrap with user namespaces (Linux); "
@@ -202,12 +247,27 @@ def bwrap_prefix(
     *,
     runtime: Path,
     readable: list[Path],
-    writable: list[Path] = (),  # type: ignore[assignment]
+    zygote: bool = False,
 ) -> list[str]:
-    """The ``bwrap ... --`` part of a sandboxed worker's command line."""
-    bwrap = _probe_bwrap()
-    assert bwrap is not None, "bwrap_prefix needs the full tier"
-    args = [bwrap[0], "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    """The ``bwrap ... --`` part of a sandboxed command line.
+
+    Whether ``grade`` runs as root or not, the sandboxed process is uid/gid 65534 with every
+    capability dropped (a zygote keeps only :data:`ZYGOTE_CAPS`, which it drops in each worker
+    before student code runs), and it cannot make new user namespaces. Nothing of the host is
+    bound writable.
+    """
+    if isolation.tier != "full" or not isolation.executable:
+        raise IsolationError("a bubblewrap command line needs the full tier")
+    bwrap = isolation.executable
+    args = [bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session"]
+    args += ["--clearenv", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
+    if isolation.disables_userns:
+        args.append("--disable-userns")
+    # As root, bubblewrap keeps every capability unless told otherwise: drop them all first.
+    args += ["--cap-drop", "ALL"]
+    if zygote:
+        for cap in ZYGOTE_CAPS:
+            args += ["--cap-add", cap]
     # The fresh filesystems first: a bind below /tmp (a course or virtualenv living there) must
     # land on top of the private /tmp, not be hidden by it.
     args += ["--proc", "/proc", "--dev", "/dev"]
@@ -215,7 +275,7 @@ def bwrap_prefix(
         for node in sorted(glob.glob("/dev/nvidia*")):
             args += ["--dev-bind", node, node]
     for tmp in ("/tmp", "/dev/shm"):
-        if _bwrap_can_size(bwrap[0]):  # bubblewrap >= 0.10
+        if _bwrap_has(bwrap, "--size"):  # bubblewrap >= 0.8
             args += ["--size", str(isolation.limits.tmpfs_bytes)]
         args += ["--tmpfs", tmp]
     for path in _SYSTEM_DIRS:
@@ -234,8 +294,6 @@ def bwrap_prefix(
             args += ["--tmpfs", str(installed)]
     for path in readable:
         args += ["--ro-bind", str(path), str(path)]
-    for path in writable:
-        args += ["--bind", str(path), str(path)]
     args += ["--ro-bind", str(runtime), str(runtime), "--chdir", "/tmp"]
     env = {
         "PATH": "/usr/bin:/bin",
@@ -252,17 +310,39 @@ def bwrap_prefix(
     return [*args, "--"]
 
 
-def worker_argv(
-    isolation: Isolation, *, runtime: Path | None, readable: list[Path], zygote: str | None = None
+def worker_argv(isolation: Isolation, *, runtime: Path | None, readable: list[Path]) -> list[str]:
+    """The full command line of one worker (``grade run``: no zygote)."""
+    if isolation.tier != "full":
+        return [sys.executable, "-I", "-m", "grader.worker"]
+    assert runtime is not None
+    prefix = bwrap_prefix(isolation, runtime=runtime, readable=readable)
+    return [*prefix, sys.executable, "-I", str(runtime / "start_worker.py"), str(runtime)]
+
+
+def zygote_argv(
+    isolation: Isolation,
+    *,
+    control_fd: int,
+    parent: int,
+    runtime: Path | None,
+    readable: list[Path],
 ) -> list[str]:
-    """The full command line of a worker (or, with ``zygote``, of a zygote listening there)."""
-    tail = ["--zygote", zygote] if zygote else []
+    """The command line of a zygote that talks to its judge on the inherited ``control_fd``.
+
+    ``parent`` is the judge's pid: the zygote dies with it. At the full tier ``--nest`` makes it
+    give every worker a PID and mount namespace of its own (see :mod:`grader.worker`).
+    """
+    tail = ["--zygote", str(control_fd), "--parent", str(parent)]
     if isolation.tier != "full":
         return [sys.executable, "-I", "-m", "grader.worker", *tail]
     assert runtime is not None
-    writable = [Path(zygote).parent] if zygote else []
-    prefix = bwrap_prefix(isolation, runtime=runtime, readable=readable, writable=writable)
-    return [*prefix, sys.executable, "-I", str(runtime / "start_worker.py"), str(runtime), *tail]
+    # Inside the sandbox the judge is not visible: the zygote's parent is bubblewrap's init.
+    tail[-1] = "1"
+    prefix = bwrap_prefix(isolation, runtime=runtime, readable=readable, zygote=True)
+    return [
+        *prefix, sys.executable, "-I", str(runtime / "start_worker.py"), str(runtime), *tail,
+        "--nest",
+    ]  # fmt: skip
 
 
 def new_runtime() -> Path:
@@ -280,8 +360,14 @@ def apply_limits() -> None:
     except ImportError:  # Windows: no rlimits; the wall-clock limit still applies
         return
     spec = json.loads(raw)
+    cpu = spec.get("cpu_s")
+    if cpu is not None:  # SIGXCPU at the soft limit, well before the kernel's SIGKILL at the hard
+        # one: a SIGKILL then always comes from outside (the OOM killer, an operator).
+        with contextlib.suppress(ValueError, OSError):
+            hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+            top = int(cpu) + 30 if hard == resource.RLIM_INFINITY else min(int(cpu) + 30, hard)
+            resource.setrlimit(resource.RLIMIT_CPU, (min(int(cpu), top), top))
     wanted = {
-        resource.RLIMIT_CPU: spec.get("cpu_s"),
         resource.RLIMIT_FSIZE: spec.get("file_bytes"),
         resource.RLIMIT_NOFILE: spec.get("open_files"),
         resource.RLIMIT_CORE: 0,

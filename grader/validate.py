@@ -18,6 +18,7 @@ from pathlib import Path
 from grader.catalog import BY_ID, CATALOG
 from grader.judge import grade
 from grader.model import GradeReport
+from grader.sandbox import Isolation
 
 MIN_MUTANTS = 3
 
@@ -117,11 +118,14 @@ def validate(
     solutions: Path,
     stubs: Path,
     mutants: Path,
+    isolation: Isolation,
     seed: int = 0,
     timeout_s: float = 10.0,
     progress: Callable[[Finding], None] | None = None,
 ) -> list[Finding]:
-    """Run the three proofs; return one finding per subject (all ``ok`` means the grader holds)."""
+    """Run the three proofs; return one finding per subject (all ``ok`` means the grader holds).
+
+    ``isolation`` is the tier the instructor's own solutions, stubs and mutants run at."""
     findings: list[Finding] = []
 
     def note(finding: Finding) -> None:
@@ -129,7 +133,7 @@ def validate(
         if progress:
             progress(finding)
 
-    full = grade(solutions, seed=seed, timeout_s=timeout_s)
+    full = grade(solutions, isolation=isolation, seed=seed, timeout_s=timeout_s)
     lost = [c.id for c in full.checks if c.outcome != "passed"]
     note(
         Finding(
@@ -138,7 +142,7 @@ def validate(
             f"{full.score:g}/{full.max_score:g}" + (f"; fails {lost[0]}" if lost else ""),
         )
     )
-    empty = grade(stubs, seed=seed, timeout_s=timeout_s)
+    empty = grade(stubs, isolation=isolation, seed=seed, timeout_s=timeout_s)
     bad = [e.id for e in empty.exercises if e.status != "not_attempted"]
     note(
         Finding(
@@ -153,7 +157,13 @@ def validate(
         covered[mutant.exercise] = covered.get(mutant.exercise, 0) + 1
         with tempfile.TemporaryDirectory(prefix="tensorgrade-mutant-") as tmp:
             folder = mutant_submission(mutant, solutions, Path(tmp))
-            report = grade(folder, exercises=[mutant.exercise], seed=seed, timeout_s=timeout_s)
+            report = grade(
+                folder,
+                isolation=isolation,
+                exercises=[mutant.exercise],
+                seed=seed,
+                timeout_s=timeout_s,
+            )
         note(check_mutant(mutant, report))
     missing = [e.id for e in CATALOG if covered.get(e.id, 0) < MIN_MUTANTS]
     note(

@@ -34,8 +34,10 @@ def _take_protocol_streams() -> tuple[BinaryIO, BinaryIO]:
 
 def main() -> None:
     """Serve requests until the judge closes stdin (or, with ``--zygote FD``, fork workers)."""
-    if len(sys.argv) >= 3 and sys.argv[1] == "--zygote":
-        _zygote(sys.argv[2], sweep="--sweep" in sys.argv[3:])
+    if len(sys.argv) >= 5 and sys.argv[1] == "--zygote" and sys.argv[3] == "--parent":
+        # Armed before anything slow: a judge that dies while we import torch takes us along.
+        die_with_parent(int(sys.argv[4]))
+        _zygote(int(sys.argv[2]), nest="--nest" in sys.argv[5:])
         return
     proto_in, proto_out = _take_protocol_streams()
     from grader.sandbox import apply_limits
@@ -71,21 +73,24 @@ def _serve(proto_in: BinaryIO, proto_out: BinaryIO) -> None:
     os._exit(0)
 
 
-def _zygote(address: str, *, sweep: bool = False) -> None:
-    """Import torch once, then fork a fresh worker for every request on a Unix socket.
+def _zygote(control_fd: int, *, nest: bool = False) -> None:
+    """Import torch once, then fork a fresh worker for every request of the one judge.
 
-    Judges connect to ``address`` and send JSON requests: ``spawn`` (with the new worker's stdin,
-    stdout and stderr as file descriptors, and its working folder; answered with its pid),
-    ``alive`` and ``kill`` (by that pid: pids are the zygote's to interpret, as it may live in a
-    PID namespace of its own), and ``sweep``: inside a sandbox (``sweep=True``) kill every
-    process but the zygote, so nothing a submission left running meets the next one; outside,
-    kill the daemons workers left behind (on Linux the zygote adopts orphaned descendants). A
-    forked worker starts with torch imported and `meta` warmed up, and with nothing of any
-    earlier submission: the zygote never runs student code. When a judge's connection closes (it
-    finished, or it was killed), the workers it asked for that are still running are killed.
+    The judge talks to us on ``control_fd``, one end of a ``SOCK_SEQPACKET`` socket pair it
+    created (so no folder needs to be writable for a socket), and sends JSON requests: ``spawn``
+    (with the new worker's stdin, stdout and stderr as file descriptors, and its working folder;
+    answered with its pid), ``alive`` (by that pid, answered with its exit status once gone),
+    ``kill``, ``ping`` (liveness), ``sweep`` (kill whatever earlier workers left running) and
+    ``shutdown``. When the judge's end closes we kill everything and go.
+
+    With ``nest`` (inside the full sandbox) every worker gets a PID and mount namespace of its own,
+    where it is init: it cannot see or signal us, its siblings or the judge; it gets a fresh
+    ``/tmp`` and ``/dev/shm``, so nothing one submission writes is visible to the next; it drops
+    every capability before student code runs; and whatever it starts dies with it. A forked
+    worker starts with torch imported and `meta` warmed up, and with nothing of any earlier
+    submission: the zygote never runs student code.
     """
     import gc
-    import selectors
     import signal
     import socket
 
@@ -94,100 +99,107 @@ def _zygote(address: str, *, sweep: bool = False) -> None:
     import grader.protocol
     import grader.sandbox  # noqa: F401
 
-    die_with_parent(os.getppid())
+    # Non-dumpable: no process of our uid can ptrace us or read our memory through /proc.
+    _prctl(4, 0)  # PR_SET_DUMPABLE
     torch.set_num_threads(1)
     _warm_meta()
-    children: dict[int, Any] = {}
+    control = socket.socket(fileno=control_fd)
+    children: set[int] = set()
+    ended: dict[int, int] = {}
 
     def reap(*_: Any) -> None:
         while True:
             try:
-                pid, _status = os.waitpid(-1, os.WNOHANG)
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
-            children.pop(pid, None)
+            if pid in children:
+                children.discard(pid)
+                ended[pid] = os.waitstatus_to_exitcode(status)
+                while len(ended) > 64:
+                    ended.pop(next(iter(ended)))
+
+    def kill_everything() -> None:
+        for pid in list(children):
+            _kill_group(pid)
+        if nest:
+            _sweep()
+        else:
+            _kill_orphans(children)
 
     signal.signal(signal.SIGCHLD, reap)
-    _become_subreaper()
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(address)  # left by a zygote that was killed
-    listener.bind(address)
-    listener.listen(64)
+    if not nest:
+        _become_subreaper()
     # Move everything imported so far out of the collector's reach: a collection in a forked
     # worker would otherwise write to every object's header and copy every page of the heap.
     gc.collect()
     gc.freeze()
-    selector = selectors.DefaultSelector()
-    selector.register(listener, selectors.EVENT_READ)
+    control.sendall(b'{"ready": true}')
     while True:
-        for key, _ in selector.select():
-            if key.fileobj is listener:
-                connection, _ = listener.accept()
-                selector.register(connection, selectors.EVENT_READ)
-                continue
-            connection = key.fileobj
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 65536, 3)
+        except InterruptedError:
+            continue
+        except OSError:
+            message, fds = b"", []
+        if not message:  # the judge is gone: so are we, and everything we started
+            kill_everything()
+            os._exit(0)
+        request = json.loads(message)
+        op = request.get("op", "spawn")
+        if op in ("spawn", "sweep") and not nest:
+            _kill_orphans(children)  # daemons a finished worker left behind
+        if op == "spawn" and len(fds) == 3:
+            # Hold SIGCHLD until the pid is recorded, or a quick exit could be reaped first.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
             try:
-                message, fds, _, _ = socket.recv_fds(connection, 65536, 3)
-            except OSError:
-                message, fds = b"", []
-            if not message:
-                for fd in fds:
-                    os.close(fd)
-                selector.unregister(connection)
-                connection.close()
-                for pid, owner in list(children.items()):
-                    if owner is connection:
-                        _kill_group(pid)
-                _kill_orphans(children)
-                continue
-            request = json.loads(message)
-            op = request.get("op", "spawn")
-            if op in ("spawn", "sweep"):
-                _kill_orphans(children)  # daemons a finished worker left behind
-            if op == "spawn" and len(fds) == 3:
-                # Hold SIGCHLD until the pid is recorded, or a quick exit could be reaped first.
-                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
-                try:
-                    pid = _fork_worker(request, fds, selector)
-                    children[pid] = connection
-                finally:
-                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
-                answer: dict[str, Any] = {"pid": pid}
-            elif op == "alive":
-                answer = {"alive": int(request.get("pid", -1)) in children}
-            elif op == "kill":
-                if int(request.get("pid", -1)) in children:
-                    _kill_group(int(request["pid"]))
-                answer = {"ok": True}
-            elif op == "sweep":  # in a sandbox: everything but us; outside: daemons only
-                answer = {"killed": _sweep() if sweep else 0}
-            elif op == "shutdown":  # kill every worker and adopted daemon, then go
-                for pid in list(children):
-                    _kill_group(pid)
-                _kill_orphans({})
-                connection.sendall(b'{"ok": true}')
-                os._exit(0)
-            else:
-                answer = {"error": f"bad request {op!r}"}
-            for fd in fds:
-                os.close(fd)
-            connection.sendall(json.dumps(answer).encode())
+                pid = _fork_worker(request, fds, control, nest=nest)
+                children.add(pid)
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+            answer: dict[str, Any] = {"pid": pid}
+        elif op == "alive":
+            pid = int(request.get("pid", -1))
+            answer = {"alive": pid in children, "status": ended.get(pid)}
+        elif op == "kill":
+            if int(request.get("pid", -1)) in children:
+                _kill_group(int(request["pid"]))
+            answer = {"ok": True}
+        elif op == "ping":
+            answer = {"ok": True}
+        elif op == "sweep":  # nested: every process but us; otherwise daemons only
+            answer = {"killed": _sweep() if nest else 0}
+        elif op == "shutdown":
+            kill_everything()
+            control.sendall(b'{"ok": true}')
+            os._exit(0)
+        else:
+            answer = {"error": f"bad request {op!r}"}
+        for fd in fds:
+            os.close(fd)
+        control.sendall(json.dumps(answer).encode())
+
+
+def _prctl(option: int, arg: int) -> int:
+    """``prctl(option, arg)`` on Linux (-1 elsewhere or on failure)."""
+    if not sys.platform.startswith("linux"):
+        return -1
+    import ctypes
+
+    try:
+        return int(ctypes.CDLL(None, use_errno=True).prctl(option, arg, 0, 0, 0))
+    except (OSError, AttributeError):
+        return -1
 
 
 def _become_subreaper() -> None:
     """On Linux, adopt orphaned descendants: a daemon a worker double-forks becomes our child."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        with contextlib.suppress(Exception):
-            pr_set_child_subreaper = 36
-            ctypes.CDLL(None).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
+    _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
 
 
-def _kill_orphans(children: dict[int, Any]) -> None:
+def _kill_orphans(children: set[int]) -> None:
     """Kill our children that are not workers: daemons that outlived the worker that made them."""
     if not sys.platform.startswith("linux"):
         return
@@ -218,7 +230,20 @@ def _sweep() -> int:
     return killed
 
 
-def _fork_worker(request: dict[str, Any], fds: list[int], selector: Any) -> int:
+# Linux constants for the nested worker (see _nest_worker).
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWPID = 0x20000000
+_MS_REC = 0x4000
+_MS_PRIVATE = 0x40000
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
+_MS_REMOUNT, _MS_BIND = 0x20, 0x1000
+_CAPSET_SYSCALL = {"x86_64": 126, "aarch64": 91}
+_NEST_FAILED = 70
+"""Exit code of a worker whose namespaces could not be set up: it never serves a request, so the
+judge records a grader fault, never a less contained worker."""
+
+
+def _fork_worker(request: dict[str, Any], fds: list[int], control: Any, *, nest: bool) -> int:
     """Fork; in the child, become a worker on the passed pipes and never return."""
     import signal
 
@@ -227,12 +252,15 @@ def _fork_worker(request: dict[str, Any], fds: list[int], selector: Any) -> int:
     if pid:
         return pid
     try:
-        for key in list(selector.get_map().values()):
-            key.fileobj.close()  # the zygote's sockets are not the worker's business
-        die_with_parent(zygote_pid)
-        os.setsid()  # its own process group, so the judge can kill all it starts
+        control.close()  # the zygote's socket is not the worker's business
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+        os.setsid()  # its own process group, so the judge can kill all it starts
+        if nest:
+            _nest_worker(fds)  # returns in the worker (init of its own namespaces)
+        else:
+            die_with_parent(zygote_pid)
+        _prctl(4, 1)  # dumpable again: it is an ordinary process of its own
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -247,6 +275,108 @@ def _fork_worker(request: dict[str, Any], fds: list[int], selector: Any) -> int:
         _serve(*streams)
     finally:
         os._exit(0)
+
+
+def _nest_worker(fds: list[int]) -> None:
+    """In a freshly forked child of the zygote: make new PID and mount namespaces, fork the
+    worker into them and stay behind as its supervisor, mirroring how it ended.
+
+    Returns only in the worker: init of its PID namespace (it cannot see or signal anything
+    outside it, and everything it starts dies with it), with private ``/tmp`` and ``/dev/shm``
+    and no capabilities left.
+    """
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    limits = json.loads(os.environ.get("TENSORGRADE_LIMITS") or "{}")
+    tmpfs = f"size={int(limits.get('tmpfs_bytes', 256 * 2**20))},mode=1777".encode()
+    if libc.unshare(_CLONE_NEWPID | _CLONE_NEWNS) != 0:
+        os._exit(_NEST_FAILED)
+    if libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
+        os._exit(_NEST_FAILED)
+    # The sandbox's read-only binds below /tmp (the submission copy; a virtualenv or course
+    # living under /tmp) would vanish under the fresh tmpfs: hold them by fd, then bind back.
+    kept = [(point, flags, os.open(point, os.O_PATH)) for point, flags in _mounts_below()]
+    for path in (b"/tmp", b"/dev/shm"):
+        if libc.mount(b"tmpfs", path, b"tmpfs", _MS_NOSUID | _MS_NODEV, tmpfs) != 0:
+            os._exit(_NEST_FAILED)
+    for point, flags, fd in kept:
+        os.makedirs(point, exist_ok=True)
+        source = f"/proc/self/fd/{fd}".encode()
+        if (
+            libc.mount(source, point, None, _MS_BIND, None) != 0
+            or libc.mount(None, point, None, _MS_REMOUNT | _MS_BIND | flags, None) != 0
+        ):
+            os._exit(_NEST_FAILED)
+        os.close(fd)
+    worker = os.fork()
+    if worker == 0:
+        os.setsid()  # kill(0, ...) from student code reaches its own group alone
+        _prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG: dies with its supervisor
+        if not _drop_capabilities(libc):
+            os._exit(_NEST_FAILED)
+        return
+    for fd in fds:  # the worker holds the pipes; the judge sees EOF when it is gone
+        os.close(fd)
+    while True:
+        try:
+            _, status = os.waitpid(worker, 0)
+            break
+        except InterruptedError:
+            continue
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:  # killed by a signal: end the same way, so the zygote sees what happened
+        signal.signal(-code, signal.SIG_DFL)
+        os.kill(os.getpid(), -code)
+    os._exit(code if code >= 0 else 1)
+
+
+def _mounts_below(tops: tuple[bytes, ...] = (b"/tmp", b"/dev/shm")) -> list[tuple[bytes, int]]:
+    """Mount points strictly below ``tops`` (parents first), with their per-mount flags."""
+    import re
+
+    found = []
+    with open("/proc/self/mountinfo", "rb") as table:
+        for line in table:
+            fields = line.split()
+            # Octal escapes (\040 for a space) as the kernel writes them.
+            point = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m[1], 8)]), fields[4])
+            if any(point.startswith(top + b"/") for top in tops):
+                options = fields[5].split(b",")
+                flags = sum(
+                    bit for name, bit in ((b"ro", _MS_RDONLY), (b"nosuid", _MS_NOSUID),
+                                          (b"nodev", _MS_NODEV), (b"noexec", _MS_NOEXEC))
+                    if name in options
+                )  # fmt: skip
+                found.append((point, flags))
+    return found
+
+
+def _drop_capabilities(libc: Any) -> bool:
+    """Drop every capability (bounding, ambient, effective, permitted, inheritable)."""
+    import ctypes
+    import platform
+
+    number = _CAPSET_SYSCALL.get(platform.machine())
+    if number is None:
+        return False
+    for cap in range(64):
+        libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP (fails harmlessly past the last cap)
+    libc.prctl(47, 4, 0, 0, 0)  # PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_uint32) for n in ("effective", "permitted", "inheritable")]
+
+    header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3
+    if libc.syscall(number, ctypes.byref(header), data) != 0:
+        return False
+    with open("/proc/self/status") as status:
+        caps = [line.split()[1] for line in status if line.startswith(("CapEff", "CapPrm"))]
+    return all(int(value, 16) == 0 for value in caps)
 
 
 def _kill_group(pid: int) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.judge import grade
+from grader import sandbox
+from grader.judge import grade as judge_grade
 from grader.model import GradeReport
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +16,13 @@ SOLUTIONS = ROOT / "solutions"
 STUBS = ROOT / "exercises"
 MUTANTS = ROOT / "tests" / "mutants"
 SEED = 1234
+REDUCED = sandbox.probe("reduced")
+"""The tier tests grade at unless they are about isolation: no tier is ever assumed."""
+
+
+def grade(submission, **kwargs) -> GradeReport:
+    """The judge at the reduced tier (the tests' own solutions and mutants)."""
+    return judge_grade(submission, isolation=kwargs.pop("isolation", REDUCED), **kwargs)
 
 
 @pytest.fixture(scope="session")

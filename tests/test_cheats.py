@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.judge import grade
-from tests.conftest import SEED, by_id, make_submission
+from tests.conftest import SEED, by_id, grade, make_submission
 
 CASES = Path(__file__).parent / "adversarial" / "cases"
 # The same attacks as the adversarial corpus (which runs them through the batch judge at each

@@ -6,9 +6,9 @@ import pytest
 
 from grader import seeding
 from grader.catalog import CATALOG
-from grader.judge import UsageError, grade, resolve_devices
+from grader.judge import UsageError, resolve_devices
 from grader.submission import SubmissionError
-from tests.conftest import SEED, SOLUTIONS, STUBS, by_id
+from tests.conftest import SEED, SOLUTIONS, STUBS, by_id, grade
 
 
 def test_solutions_score_full_marks(solutions_report):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from grader.catalog import CATALOG
-from grader.judge import grade
 from grader.validate import MIN_MUTANTS, check_mutant, load_mutants, mutant_submission
-from tests.conftest import MUTANTS, SEED, SOLUTIONS
+from tests.conftest import MUTANTS, SEED, SOLUTIONS, grade
 
 ALL = load_mutants(MUTANTS)
 

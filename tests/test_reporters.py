@@ -7,11 +7,10 @@ import json
 
 import jsonschema
 
-from grader.judge import grade
 from grader.reporters import REPORTERS
 from grader.reporters.gradescope import to_dict as gradescope_dict
 from grader.reporters.jsonfile import SCHEMA_PATH, to_dict
-from tests.conftest import SEED, SOLUTIONS, make_submission
+from tests.conftest import SEED, SOLUTIONS, grade, make_submission
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
 

@@ -10,9 +10,8 @@ import jsonschema
 import pytest
 
 from grader import sandbox
-from grader.judge import grade
 from grader.reporters.jsonfile import SCHEMA_PATH, to_dict
-from tests.conftest import ROOT, SEED, SOLUTIONS
+from tests.conftest import ROOT, SEED, SOLUTIONS, grade
 
 FULL = sandbox.probe("auto").tier == "full"
 needs_full = pytest.mark.skipif(not FULL, reason="bubblewrap with user namespaces not available")

@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from grader.judge import grade
-from tests.conftest import SEED, SOLUTIONS, by_id, make_submission
+from tests.conftest import SEED, SOLUTIONS, by_id, grade, make_submission
 
 M03 = (SOLUTIONS / "m03_broadcasting.py").read_text()
 M04 = (SOLUTIONS / "m04_reductions.py").read_text()

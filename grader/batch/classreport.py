@@ -16,7 +16,6 @@ from pathlib import Path
 
 from grader.batch.gradebook import SUBMISSION_STATUSES, Gradebook
 from grader.catalog import CATALOG
-from grader.sandbox import Isolation
 
 _STYLE = (
     "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2330;p"
@@ -92,9 +91,10 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]], numeric: set
 
 
 def build_class_report(
-    book: Gradebook, *, notes: Sequence[str] = (), isolation: Isolation | None = None
+    book: Gradebook, *, notes: Sequence[str] = (), isolation: str | None = None
 ) -> str:
-    """The page as a string."""
+    """The page as a string; ``isolation`` is the line saying at which tier the recorded
+    submissions ran (see :func:`grader.batch.run.recorded_isolation`)."""
     rows = [r for r in book.rows() if r["status"] is not None]
     scores = [float(r["score"]) for r in rows]
     top = max((float(r["max_score"]) for r in rows), default=100.0) or 100.0
@@ -163,11 +163,7 @@ def build_class_report(
         "<title>tensorgrade class report</title>",
         f"<style>{_STYLE}</style></head><body>",
         "<h1>tensorgrade: class report</h1>",
-        f"<p>Isolation: <b>{_e(isolation.tier)}</b> ({_e(isolation.tool)} {_e(isolation.version)})"
-        + (f" — {_e(isolation.warning())}" if isolation.warning() else "")
-        + "</p>"
-        if isolation is not None
-        else "",
+        f"<p>Isolation: <b>{_e(isolation)}</b></p>" if isolation is not None else "",
         '<div class="cards">'
         + "".join(f'<div class="card"><b>{_e(v)}</b>{_e(k)}</div>' for k, v in cards)
         + "</div>",
@@ -205,7 +201,7 @@ def _first_problem(report_json: str | None) -> str:
 
 
 def write_class_report(
-    book: Gradebook, path: Path, *, notes: Sequence[str] = (), isolation: Isolation | None = None
+    book: Gradebook, path: Path, *, notes: Sequence[str] = (), isolation: str | None = None
 ) -> None:
     """Write report.html."""
     path.write_text(build_class_report(book, notes=notes, isolation=isolation), encoding="utf-8")

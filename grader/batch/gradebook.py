@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     duration_s REAL NOT NULL,
     late INTEGER NOT NULL DEFAULT 0,
     message TEXT,
-    report_json TEXT
+    report_json TEXT,
+    tier TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS exercises (
     student TEXT NOT NULL REFERENCES submissions(student) ON DELETE CASCADE,
@@ -71,8 +72,10 @@ CREATE TABLE IF NOT EXISTS checks (
 );
 """
 
-SUBMISSION_STATUSES = ("ok", "error", "timeout", "rejected")
-"""A submission graded cleanly; with a crash; with a time-out; refused at intake."""
+SUBMISSION_STATUSES = ("ok", "error", "timeout", "rejected", "grader_error")
+"""A submission graded cleanly; with a crash; with a time-out; refused at intake; not graded
+because the grader failed (its worker killed from outside, its sandbox broken): never a grade,
+graded again on the next run."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,9 @@ class Gradebook:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            columns = {r["name"] for r in self.db.execute("PRAGMA table_info(submissions)")}
+            if "tier" not in columns:  # a gradebook from before tiers were recorded
+                self.db.execute("ALTER TABLE submissions ADD COLUMN tier TEXT NOT NULL DEFAULT ''")
             self.db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('seed', ?), ('created_at', ?),"
                 " ('schema_version', '1')",
@@ -183,7 +189,7 @@ class Gradebook:
         with self.transaction():
             self.db.execute("DELETE FROM submissions WHERE student=?", (outcome.student,))
             self.db.execute(
-                "INSERT INTO submissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO submissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     outcome.student,
                     outcome.source,
@@ -201,6 +207,7 @@ class Gradebook:
                     int(outcome.late),
                     outcome.message,
                     json.dumps(report) if report else None,
+                    str((report.get("isolation") or {}).get("tier", "")),
                 ),
             )
             self.db.executemany(
@@ -263,7 +270,7 @@ class Gradebook:
         yield from self.db.execute(
             "SELECT st.student, st.name, st.email, st.sis_user_id, st.sis_login_id, st.section,"
             " st.in_roster, s.source, s.sha256, s.status, s.score, s.max_score, s.duration_s,"
-            " s.late, s.message, s.report_json, s.finished_at, s.seed"
+            " s.late, s.message, s.report_json, s.finished_at, s.seed, s.tier"
             " FROM students st LEFT JOIN submissions s ON s.student = st.student"
             " ORDER BY st.student"
         )
@@ -274,6 +281,13 @@ class Gradebook:
         for r in self.db.execute("SELECT student, exercise_id, score FROM exercises"):
             out.setdefault(r["student"], {})[r["exercise_id"]] = r["score"]
         return out
+
+    def tiers(self) -> dict[str, int]:
+        """How many graded submissions ran at each isolation tier, as their reports recorded."""
+        rows = self.db.execute(
+            "SELECT tier, COUNT(*) FROM submissions WHERE tier != '' GROUP BY tier ORDER BY tier"
+        )
+        return {str(tier): int(count) for tier, count in rows}
 
     def counts(self) -> dict[str, int]:
         """Number of submissions, check rows and exercise rows (for tests and summaries)."""

@@ -65,11 +65,15 @@ class Intake:
 
 
 def slug(student: str) -> str:
-    """A folder name for a student id: safe characters only, unique per id."""
-    clean = re.sub(r"[^A-Za-z0-9._@-]", "_", student).strip(".") or "student"
-    if clean != student:
-        clean += "-" + hashlib.sha256(student.encode()).hexdigest()[:6]
-    return clean[:100]
+    """A file or folder name for a student id, unique by construction.
+
+    A readable part (safe characters only, lower case) and a hash of the exact id: two ids that
+    clean up alike (``Ann Lee``/``ann_lee``), differ only in case (on macOS and Windows file
+    systems), or are names the grader uses itself (``index``) or the OS reserves (``CON``) still
+    get names of their own.
+    """
+    readable = re.sub(r"[^a-z0-9._@-]", "_", student.lower()).strip("._")[:60] or "student"
+    return f"{readable}-{hashlib.sha256(student.encode('utf-8')).hexdigest()[:16]}"
 
 
 def collect(submissions: Path, staging: Path) -> Intake:

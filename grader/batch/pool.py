@@ -1,7 +1,8 @@
 """N long-lived judges grading a queue of submissions in parallel.
 
-Each slot is a ``python -m grader.batch.server`` process (torch imported once per slot); all
-slots share one zygote that forks a fresh worker per submission. The pool hands out one
+Each slot is a ``python -m grader.batch.server`` process (torch imported once per slot) that is
+handed the batch's :class:`Isolation` and owns one zygote at that tier, which forks a fresh worker
+per submission. The pool hands out one
 submission at a time per slot, enforces a wall limit per submission from outside (the slot is
 killed and restarted), and retries once a submission whose judge died, in case the death was the
 machine's and not the submission's.
@@ -13,11 +14,9 @@ import contextlib
 import json
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import deque
@@ -26,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from grader import sandbox, zygote
-from grader.batch.server import ISOLATION_ENV, ZYGOTE_ENV
 from grader.launch import worker_environment
 from grader.sandbox import Isolation
 
@@ -50,7 +47,8 @@ class Job:
 
 @dataclass(frozen=True)
 class JobResult:
-    """How a job ended: ``report`` (graded), ``problem`` (not gradable), ``error``, ``timeout``."""
+    """How a job ended: ``report`` (graded), ``problem`` (not gradable), ``error``, ``timeout``,
+    ``grader_error`` (the grader failed, not the submission)."""
 
     job: Job
     kind: str
@@ -78,34 +76,15 @@ class _Slot:
 class JudgePool:
     """Parallel judges; use as a context manager so every process is stopped on exit."""
 
-    def __init__(
-        self, size: int, *, isolation: Isolation | None = None, log: IO[str] | None = None
-    ) -> None:
+    def __init__(self, size: int, *, isolation: Isolation, log: IO[str] | None = None) -> None:
         self.size = max(1, int(size))
-        self.isolation = isolation or sandbox.probe("reduced")
+        self.isolation = isolation
         self._log = log
         self._events: queue.Queue[tuple[int, int, str | None]] = queue.Queue()
         self._slots: list[_Slot] = []
         self.restarts = 0
-        self._zygote: subprocess.Popen[bytes] | None = None
-        self._zygote_address: str | None = None
-        self._zygote_folder: str | None = None
-
-    def _check_zygote(self) -> None:
-        """Start the shared zygote again if it died (judges reconnect on their next spawn)."""
-        if self._zygote is not None and self._zygote.poll() is not None:
-            assert self._zygote_address is not None and self._zygote_folder is not None
-            self._zygote = zygote.start_zygote(
-                self._zygote_address, Path(self._zygote_folder), isolation=self.isolation
-            )
 
     def __enter__(self) -> JudgePool:
-        if zygote.available() and self.isolation.tier != "full":
-            self._zygote_folder = tempfile.mkdtemp(prefix="tensorgrade-zygote-")
-            self._zygote_address = os.path.join(self._zygote_folder, "zygote.sock")
-            self._zygote = zygote.start_zygote(
-                self._zygote_address, Path(self._zygote_folder), isolation=self.isolation
-            )
         self._slots = [self._start(i) for i in range(self.size)]
         return self
 
@@ -113,18 +92,17 @@ class JudgePool:
         self.close()
 
     def _start(self, index: int) -> _Slot:
-        env = worker_environment()
-        env[ISOLATION_ENV] = self.isolation.tier
-        if self._zygote_address is not None:
-            env[ZYGOTE_ENV] = self._zygote_address
         process = subprocess.Popen(
-            [sys.executable, "-m", "grader.batch.server"],
+            [
+                *(sys.executable, "-m", "grader.batch.server"),
+                *("--isolation", self.isolation.to_json(), "--parent", str(os.getpid())),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log if self._log is not None else subprocess.DEVNULL,
             text=True,
             encoding="utf-8",
-            env=env,
+            env=worker_environment(),
             start_new_session=os.name == "posix",
         )
         threading.Thread(target=self._read, args=(index, process), daemon=True).start()
@@ -163,11 +141,6 @@ class JudgePool:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 slot.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             self._kill(slot)
-        if self._zygote is not None:
-            zygote.stop_zygote(self._zygote, self._zygote_address)
-            self._zygote = None
-        if self._zygote_folder is not None:
-            shutil.rmtree(self._zygote_folder, ignore_errors=True)
 
     def run(
         self,
@@ -200,7 +173,6 @@ class JudgePool:
             if index >= 0 and self._slots[index].process.pid == pid:
                 self._event(self._slots[index], line, pending, attempts, on_result)
             self._enforce_limits(on_result)
-            self._check_zygote()
 
     def _send(self, slot: _Slot, job: Job) -> bool:
         request = {
@@ -241,7 +213,7 @@ class JudgePool:
             on_result(
                 JobResult(
                     job,
-                    "error",
+                    "grader_error",
                     slot.started,
                     time.monotonic(),
                     message="the grader's judge process died twice while grading this submission",

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TextIO
 
 import grader
-from grader import sandbox
 from grader.batch import exports
 from grader.batch.classreport import write_class_report
 from grader.batch.gradebook import Gradebook, Outcome, now
@@ -19,6 +18,7 @@ from grader.batch.pool import Job, JobResult, JudgePool
 from grader.batch.progress import Progress
 from grader.batch.roster import read_roster
 from grader.catalog import select
+from grader.sandbox import Isolation
 from grader.submission import SubmissionError, find_submission
 
 CHECKS_DIR = Path(grader.__file__).parent / "checks"
@@ -39,7 +39,8 @@ class BatchSummary:
     notes: tuple[str, ...]
     out: Path
     elapsed_s: float
-    isolation: str = "reduced"
+    isolation: str
+    """What the gradebook's reports recorded: the tier every submission's workers ran at."""
 
 
 def checks_version(checks_dir: Path = CHECKS_DIR) -> str:
@@ -62,6 +63,8 @@ def default_jobs() -> int:
 
 def _status(report: dict) -> str:
     statuses = {e["status"] for e in report.get("exercises", [])}
+    if "grader_error" in statuses:
+        return "grader_error"
     if "timed_out" in statuses:
         return "timeout"
     if "error" in statuses:
@@ -89,12 +92,14 @@ def run_batch(
     roster: Path | None = None,
     seed: int | None = None,
     device: str = "auto",
-    isolation: str = "auto",
-    require_isolation: str | None = None,
+    isolation: Isolation,
     stream: TextIO,
     live: bool | None = None,
 ) -> BatchSummary:
-    """Grade every new or changed submission in ``submissions`` into ``out``; see the README."""
+    """Grade every new or changed submission in ``submissions`` into ``out``; see the README.
+
+    Every worker runs at ``isolation`` (the caller probed it and decided it is acceptable).
+    """
     import time
 
     started = time.monotonic()
@@ -104,17 +109,6 @@ def run_batch(
         raise BatchError(exc.args[0]) from None
     if timeout_s <= 0:
         raise BatchError("--timeout must be a positive number of seconds")
-    try:
-        contained = sandbox.probe(isolation)
-    except sandbox.IsolationError as exc:
-        raise BatchError(str(exc)) from None
-    if require_isolation == "full" and contained.tier != "full":
-        raise BatchError(
-            f"--require-isolation full, but this machine only offers {contained.tier} isolation "
-            "(bubblewrap with user namespaces is needed)"
-        )
-    if contained.warning():
-        stream.write(f"grade: warning: {contained.warning()}\n")
     selection = ",".join(e.id for e in chosen)
     max_score = float(sum(e.points for e in chosen))
     out.mkdir(parents=True, exist_ok=True)
@@ -150,7 +144,7 @@ def run_batch(
         for entry in intake.entries:
             hashes[entry.student] = _entry_hash(entry)
             before = graded.get(entry.student)
-            unchanged = before is not None and (
+            unchanged = before is not None and before.status != "grader_error" and (
                 before.sha256,
                 before.checks_version,
                 before.selection,
@@ -164,6 +158,7 @@ def run_batch(
         def record(result: JobResult) -> None:
             entry = by_student[result.job.student]
             status = {"report": None, "problem": "rejected"}.get(result.kind, result.kind)
+            # (a judge that died twice is "grader_error": graded again on the next run)
             if result.kind == "report" and result.report is not None:
                 status = _status(result.report)
             outcome = Outcome(
@@ -215,12 +210,14 @@ def run_batch(
             size = min(jobs or default_jobs(), len(gradable))
             with (
                 open(out / "batch.log", "a", encoding="utf-8") as log,
-                JudgePool(size, log=log) as pool,
+                JudgePool(size, isolation=isolation, log=log) as pool,
             ):
                 pool.run(gradable, record)
         progress.finish()
         notes += exports.write_all(book, out / "exports")
-        write_class_report(book, out / "report.html", notes=notes, isolation=contained)
+        recorded = recorded_isolation(book.tiers(), isolation)
+        shown = recorded + (f" — {isolation.warning()}" if isolation.warning() else "")
+        write_class_report(book, out / "report.html", notes=notes, isolation=shown)
         counts: dict[str, int] = {}
         for row in book.rows():
             if row["status"] is not None:
@@ -233,8 +230,20 @@ def run_batch(
         notes=tuple(notes),
         out=out,
         elapsed_s=round(time.monotonic() - started, 2),
-        isolation=f"{contained.tier} ({contained.tool} {contained.version})",
+        isolation=recorded,
     )
+
+
+def recorded_isolation(tiers: dict[str, int], isolation: Isolation) -> str:
+    """One line on the tiers the gradebook's reports recorded, e.g. ``full (bubblewrap 0.8.0)
+    for all 30 graded submissions``, or ``full for 28, reduced for 2 graded submissions``."""
+    total = sum(tiers.values())
+    if not total:
+        return f"{isolation.label()}; no submission graded yet"
+    if set(tiers) == {isolation.tier}:
+        return f"{isolation.label()} for all {total} graded submissions"
+    mixed = ", ".join(f"{tier} for {count}" for tier, count in sorted(tiers.items()))
+    return f"{mixed} graded submissions (this run: {isolation.label()})"
 
 
 def _iso(monotonic_moment: float) -> str:

@@ -1,10 +1,12 @@
-"""A judge that stays up for a whole batch: ``python -m grader.batch.server``.
+"""A judge that stays up for a whole batch:
+``python -m grader.batch.server --isolation JSON --parent PID``.
 
-It imports torch, pytest and the checks once, attaches to the batch's zygote (see
-:mod:`grader.zygote`; or starts its own), then grades one submission per request. Requests and
-answers are JSON lines on stdin and on a private copy of stdout; anything printed goes to
-stderr. Student code never runs here: each submission is graded by the usual judge against
-workers forked from the zygote.
+It receives the batch's :class:`~grader.sandbox.Isolation` itself on its command line (it never
+probes a tier of its own), dies with the batch process ``PID``, imports torch, pytest and the
+checks once, starts its own zygote at that tier (see :mod:`grader.zygote`), then grades one
+submission per request. Requests and answers are JSON lines on stdin and on a private copy of
+stdout; anything printed goes to stderr. Student code never runs here: each submission is graded
+by the usual judge against workers forked from the zygote.
 """
 
 from __future__ import annotations
@@ -16,17 +18,11 @@ import shutil
 import sys
 import tempfile
 import traceback
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from grader.sandbox import Isolation
-
-ZYGOTE_ENV = "TENSORGRADE_ZYGOTE"
-"""Set by the batch pool: the socket of the zygote all judges share (reduced tier)."""
-ISOLATION_ENV = "TENSORGRADE_ISOLATION"
-"""Set by the batch pool: the tier every judge must run its workers at."""
 
 
 def _protocol_stream() -> TextIO:
@@ -69,32 +65,33 @@ def handle(job: dict[str, Any], judge: Judge) -> dict[str, Any]:
 class Judge:
     """Where this judge's workers come from, and what they can see.
 
-    At the full tier the judge owns a sandboxed zygote whose only view of the course is
-    ``current/``, a private copy of the submission being graded: before each submission the
-    sandbox is swept (whatever the last one left running is killed) and the copy replaced. At
-    the reduced tier workers come from the batch's shared zygote (or the judge's own).
+    The judge owns one zygote at its tier. At the full tier the zygote's only view of the course
+    is ``current/``, a private copy of the submission being graded (read-only). Before each
+    submission the zygote must answer a ping (one that was stopped, hung or killed is replaced),
+    is swept (whatever the last submission left running is killed) and the copy replaced.
     """
 
     def __init__(self, home: Path, isolation: Isolation) -> None:
-        from grader import zygote
-
         self.isolation = isolation
         self.home = home
         self.current = home / "current"
         self.current.mkdir()
-        self.spawner: zygote.Zygote | None = None
-        shared = os.environ.get(ZYGOTE_ENV)
-        if shared and isolation.tier != "full":
-            self.spawner = zygote.Zygote.attach(shared)
-        else:
-            self._start_own()
+        self.replaced = 0
+        """How many times the zygote had to be replaced (it died or stopped answering)."""
+        self.spawner: Any = None
+        self._start_zygote()
 
-    def _start_own(self) -> None:
+    def _start_zygote(self) -> None:
         from grader import zygote
 
         if zygote.available():
             readable = [self.current] if self.isolation.tier == "full" else []
             self.spawner = zygote.Zygote(self.home, isolation=self.isolation, readable=readable)
+
+    def _replace_zygote(self) -> None:
+        self.spawner.close()
+        self.replaced += 1
+        self._start_zygote()
 
     def launcher(self, cwd: Path) -> Any:
         """Start a worker for the runner (from the zygote; plainly where there is none)."""
@@ -105,24 +102,22 @@ class Judge:
         try:
             return self.spawner.spawn(cwd)
         except OSError:
-            if self.spawner.process is None:  # the batch's shared zygote: the pool restarts it
-                raise
-            # Our own zygote died (a submission can kill it): start a fresh one, once.
-            self.spawner.close()
-            self._start_own()
-            return self.spawner.spawn(cwd)  # type: ignore[union-attr]
+            # Killed or stopped (by the submission being graded?): a fresh zygote, once.
+            self._replace_zygote()
+            return self.spawner.spawn(cwd)
 
     def prepare(self, staged: Path) -> Path:
         """The path to grade: at the full tier, a fresh private copy the sandbox can see."""
         from grader.submission import copy_submission, find_submission
 
-        own = self.spawner is not None and self.spawner.process is not None
-        if own and self.spawner.process.poll() is not None:  # type: ignore[union-attr]
-            self.spawner.close()  # killed (by a submission?): start a fresh one
-            self._start_own()
         if self.spawner is None:
             return staged
-        self.spawner.sweep()  # (outside a sandbox this only kills daemons left by workers)
+        if not self.spawner.alive():  # killed, stopped or hung by an earlier submission
+            self._replace_zygote()
+        try:
+            self.spawner.sweep()  # (outside a sandbox this only kills daemons left by workers)
+        except OSError:
+            self._replace_zygote()
         if self.isolation.tier != "full":
             return staged
         # Empty the folder rather than replace it: the sandbox has this very folder mounted.
@@ -131,27 +126,31 @@ class Judge:
         return copy_submission(find_submission(staged), self.current).path
 
     def close(self) -> None:
-        """Stop the zygote (if it is ours) or detach from it."""
+        """Stop the zygote and everything it started."""
         if self.spawner is not None:
             self.spawner.close()
+            self.spawner = None
 
 
 def main() -> None:
     """Serve grading requests until stdin closes."""
-    out = _protocol_stream()
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m grader.batch.server")
+    parser.add_argument("--isolation", required=True, help="the batch's Isolation, as JSON")
+    parser.add_argument("--parent", required=True, type=int, help="the batch's pid")
+    args = parser.parse_args()
     from grader.worker import die_with_parent
 
-    die_with_parent(os.getppid())  # a killed batch takes its judges with it (Linux)
+    die_with_parent(args.parent)  # first: a killed batch takes its judges with it (Linux)
+    out = _protocol_stream()
     import torch
 
-    from grader import sandbox
+    from grader.sandbox import Isolation
 
     torch.set_num_threads(1)
     home = Path(tempfile.mkdtemp(prefix="tensorgrade-judge-"))
-    isolation = sandbox.probe(os.environ.get(ISOLATION_ENV, "reduced"))
-    if torch.cuda.is_available():  # the workers' limits and device nodes must allow CUDA
-        isolation = replace(isolation, limits=replace(isolation.limits, cuda=True))
-    judge = Judge(home, isolation)
+    judge = Judge(home, Isolation.from_json(args.isolation))
     import grader.judge  # noqa: F401  (pytest and the checks' imports, before the first job)
 
     gc.collect()

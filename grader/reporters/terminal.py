@@ -12,6 +12,7 @@ OUTCOME_WORDS = {
     "failed": "failed",
     "error": "error",
     "timeout": "timed out",
+    "grader_error": "grader fault",
     "not_attempted": "not attempted",
     "skipped": "skipped",
 }
@@ -21,6 +22,7 @@ STATUS_WORDS = {
     "not_attempted": "not attempted",
     "error": "error",
     "timed_out": "timed out",
+    "grader_error": "grader fault (not your code; grade again)",
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from grader.batch import exports
 from grader.batch.exports.cells import safe_cell
 from grader.batch.exports.options import ExportOptions
+from grader.batch.intake import slug
 from grader.batch.roster import Person
 from grader.reporters.jsonfile import SCHEMA_PATH
 from tests.batch.helpers import open_book, record
@@ -91,11 +92,11 @@ def test_json_reports_follow_schema_v1_without_hidden_messages(book, tmp_path):
 
 def test_gradescope_results_per_student(book, tmp_path):
     exports.export(book, "gradescope", tmp_path / "gs")
-    results = json.loads((tmp_path / "gs" / "1234" / "results.json").read_text())
+    results = json.loads((tmp_path / "gs" / slug("1234") / "results.json").read_text())
     assert results["score"] == 3.5
     assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}
     assert all("hidden detail" not in t["output"] for t in results["tests"])
-    assert not (tmp_path / "gs" / "999").exists()
+    assert not (tmp_path / "gs" / slug("999")).exists()
 
 
 def test_write_all_writes_every_format(book, tmp_path):

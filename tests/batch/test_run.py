@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import make_class
+from grader.batch.intake import slug
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -68,7 +69,7 @@ def test_mixed_class_is_graded_exported_and_a_rerun_grades_nothing(tmp_path):
     assert 0 < scores["student002"] < SPINE_POINTS  # so does the crash
     for name in ("grades.csv", "canvas.csv", "moodle.csv", "json/index.json"):
         assert (out / "exports" / name).is_file(), name
-    assert (out / "exports" / "gradescope" / "student000" / "results.json").is_file()
+    assert (out / "exports" / "gradescope" / slug("student000") / "results.json").is_file()
     assert "class report" in (out / "report.html").read_text()
 
     again = batch(tmp_path / "class", out)
