@@ -295,6 +295,9 @@ def bwrap_prefix(
     for path in readable:
         args += ["--ro-bind", str(path), str(path)]
     args += ["--ro-bind", str(runtime), str(runtime), "--chdir", "/tmp"]
+    # bubblewrap's own root and /dev are writable tmpfs shared by every worker of a zygote:
+    # read-only, so the only writable places are /tmp and /dev/shm (fresh for every worker).
+    args += ["--remount-ro", "/dev", "--remount-ro", "/"]
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": "/tmp",

@@ -1,19 +1,32 @@
-"""The adversarial corpus: every case in cases/ against the batch's own judge, at each tier.
+"""The adversarial corpus through the door instructors use: one ``grade batch`` per tier over the
+whole class of attacks, with control students graded by the same judges after them.
 
-Each case is a submission module (appended to the reference solutions' module it names) with
-the attack it tries in its docstring and its required outcome in constants:
-``ATTACKED`` (exercises that must score 0), ``FORGES_SCORE`` (the reduced tier must also score it
-0; otherwise the case is about containment, which only the full tier promises),
+Each case in cases/ is a submission module (appended to the reference solutions' module it
+names) with the attack it tries in its docstring and its required outcome in constants:
+``ATTACKED`` (exercises that must score 0), ``FORGES_SCORE`` (the reduced tier must also hold;
+otherwise the case is about containment, which only the full tier promises),
 ``LEAVES_PROCESSES`` / ``MARKER`` / ``NEEDS_LISTENER`` (what escape to look for), ``EXTRA_FILES``.
-Required everywhere the case runs: the judge answers, attacked exercises score 0, a control
-exercise of another module keeps full marks, the judge's wall time stays bounded. At the full
-tier also: no marker file on the host, no connection reaches the host, no process left behind.
+Placeholders ``PORT`` and ``GRADEBOOK_PATH`` are filled in with the test's listener and the
+batch's gradebook.
+
+Required of every case that runs at a tier: attacked exercises score 0, the case's own exercise
+(when not attacked) and a control exercise of another module keep full marks. Required of the
+batch: every control student, graded after the attacks by the same judges (ids that slug alike,
+one called ``index``), keeps full marks with export files of their own; every stored report
+says the tier asked for; the gradebook's rows do not change after the command returns; nothing
+any submission started is still running. At the full tier also: no marker file on the host and
+no connection to the host's loopback.
 """
 
 from __future__ import annotations
 
 import ast
+import json
+import os
 import socket
+import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,16 +35,19 @@ from pathlib import Path
 import pytest
 
 from grader import sandbox
-from grader.batch.server import Judge, handle
+from grader.batch.intake import slug
 from grader.catalog import BY_ID
-from tests.conftest import make_submission
+from tests.conftest import ROOT, SOLUTIONS, make_submission
 
 pytestmark = pytest.mark.slow
 CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
 CALL_TIMEOUT_S = 3.0
-WALL_LIMIT_S = 60.0
 FULL = sandbox.probe("auto").tier == "full"
 EXERCISE_OF_MODULE = {"m01_creation": "1.1", "m03_broadcasting": "3.3"}
+CONTROLS = ("zz-control", "zz-index", "zz-a b", "zz-a_b", "zz-A_B")
+"""Control students, sorted after every attack (intake order), plain reference solutions. The
+last three slug alike; "index" (after its prefix is dropped below) is a name the exports use."""
+MARKERS = ("/tmp/tg-adv-daemon-marker", "/tmp/tg-adv-chain-marker", "/tmp/tg-adv-big")
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,10 @@ class Case:
     @property
     def control(self) -> str:
         return "3.1" if self.module == "m01_creation" else "1.2"
+
+    @property
+    def student(self) -> str:
+        return f"attack-{self.path.stem}"
 
 
 def load(path: Path) -> Case:
@@ -70,8 +90,8 @@ def load(path: Path) -> Case:
     )
 
 
-def test_the_corpus_covers_at_least_25_attacks():
-    assert len(CASES) >= 25
+def test_the_corpus_covers_at_least_30_attacks():
+    assert len(CASES) >= 30
     for path in CASES:
         case = load(path)
         assert ast.get_docstring(ast.parse(path.read_text())), path.name
@@ -117,67 +137,155 @@ def tg_adv_processes() -> list[int]:
     return found
 
 
-def build(case: Case, into: Path, port: int) -> Path:
-    source = case.path.read_text().replace("PORT", str(port))
-    make_submission(into, append={case.module: source}, extra=case.extra_files)
-    return into
+def host_markers() -> list[str]:
+    """Marker files an escape would leave on the host."""
+    site = Path(sandbox.__file__).resolve().parents[1]  # the course checkout, never mounted
+    import torch
+
+    python = Path(torch.__file__).resolve().parents[1]  # site-packages, mounted read-only
+    candidates = [*MARKERS, "/usr/tg-adv-remount-marker", "/tg-adv-remount-marker"]
+    candidates += [str(python / "tg-adv-remount-marker"), str(site / "tg-adv-socket-marker")]
+    return [c for c in candidates if Path(c).exists()]
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    tier: str
+    cases: tuple[Case, ...]
+    scores: dict[str, dict[str, tuple[float, float]]]
+    tiers: dict[str, str]
+    statuses: dict[str, str]
+    rows_after_return: list[tuple]
+    rows_later: list[tuple]
+    connections: int
+    leftovers: list[int]
+    markers: list[str]
+    out: Path
+    output: str
+
+
+def _rows(book: Path) -> list[tuple]:
+    with sqlite3.connect(book) as db:
+        return db.execute(
+            "SELECT s.student, s.score, s.status, e.exercise_id, e.score FROM submissions s"
+            " JOIN exercises e ON e.student = s.student ORDER BY 1, 4"
+        ).fetchall()
+
+
+def _clean_host() -> None:
+    for marker in host_markers():
+        Path(marker).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module", params=["full", "reduced"])
-def judge(request, tmp_path_factory):
-    if request.param == "full" and not FULL:
+def batch(request, tmp_path_factory) -> BatchRun:
+    tier = request.param
+    if tier == "full" and not FULL:
         pytest.skip("full isolation needs bubblewrap with user namespaces; not available here")
-    home = tmp_path_factory.mktemp(f"judge-{request.param}")
-    judge = Judge(home, sandbox.probe(request.param))
-    yield judge
-    judge.close()
-    if request.param == "full":
-        assert not tg_adv_processes(), "a process outlived the sandbox"
-
-
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_case_gets_its_required_outcome(path, judge, tmp_path):
-    case = load(path)
-    full = judge.isolation.tier == "full"
-    if not full and not case.forges_score:
-        pytest.skip("a containment case: only the full tier promises it (see SECURITY.md)")
-    if case.leaves_processes and not full and not sandbox.sys.platform.startswith("linux"):
-        pytest.skip("daemons are only hunted down on Linux at the reduced tier")
-    for stale in ("/tmp/tg-adv-daemon-marker", "/tmp/tg-adv-big"):
-        Path(stale).unlink(missing_ok=True)
+    cases = tuple(c for c in map(load, CASES) if tier == "full" or c.forges_score)
+    root = tmp_path_factory.mktemp(f"corpus-{tier}")
+    submissions, out = root / "submissions", root / "out"
+    book = out / "gradebook.sqlite"
+    _clean_host()
     listener = Listener()
     try:
-        submission = build(case, tmp_path / "submission", listener.port)
-        own = EXERCISE_OF_MODULE[case.module]
-        exercises = tuple(dict.fromkeys((*case.attacked, own, case.control)))
-        started = time.monotonic()
-        answer = handle(
-            {"id": case.path.stem, "path": str(submission), "seed": 7,
-             "exercises": list(exercises), "timeout_s": CALL_TIMEOUT_S},
-            judge,
+        for case in cases:
+            source = case.path.read_text().replace("PORT", str(listener.port))
+            source = source.replace("GRADEBOOK_PATH", str(book))
+            make_submission(
+                submissions / case.student, append={case.module: source}, extra=case.extra_files
+            )
+        for name in CONTROLS:
+            make_submission(submissions / name.replace("zz-index", "index"))
+        exercises = sorted({e for c in cases for e in (*c.attacked, c.control)} | {"1.1", "3.3"})
+        only = [a for e in exercises for a in ("--only", e)]
+        flags = ["--require-isolation", "full"] if tier == "full" else []
+        result = subprocess.run(
+            [sys.executable, "-m", "grader", "batch", str(submissions), "--out", str(out),
+             "--jobs", "2", "--timeout", str(CALL_TIMEOUT_S), "--isolation", tier, *flags, *only],
+            cwd=ROOT, capture_output=True, text=True, timeout=900,
         )  # fmt: skip
-        elapsed = time.monotonic() - started
-        time.sleep(0.5)  # give a daemon time to write its marker, if it could
+        assert result.returncode == 0, result.stderr + result.stdout
+        rows_after_return = _rows(book)
+        time.sleep(2.0)  # a daemon that outlived the batch would strike now
+        rows_later = _rows(book)
         connections = listener.connections
     finally:
         listener.close()
-    assert "report" in answer, answer
-    scores = {e["id"]: (e["score"], e["max_score"]) for e in answer["report"]["exercises"]}
+    leftovers = tg_adv_processes()
+    markers = host_markers()
+    _clean_host()
+    with sqlite3.connect(book) as db:
+        db.row_factory = sqlite3.Row
+        submitted = db.execute("SELECT student, status, tier FROM submissions").fetchall()
+        scores: dict[str, dict[str, tuple[float, float]]] = {}
+        for row in db.execute("SELECT student, exercise_id, score, max_score FROM exercises"):
+            scores.setdefault(row["student"], {})[row["exercise_id"]] = (
+                row["score"], row["max_score"]
+            )  # fmt: skip
+    return BatchRun(
+        tier=tier,
+        cases=cases,
+        scores=scores,
+        tiers={r["student"]: r["tier"] for r in submitted},
+        statuses={r["student"]: r["status"] for r in submitted},
+        rows_after_return=rows_after_return,
+        rows_later=rows_later,
+        connections=connections,
+        leftovers=leftovers,
+        markers=markers,
+        out=out,
+        output=result.stdout,
+    )
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case_gets_its_required_outcome(path, batch):
+    case = load(path)
+    if case not in batch.cases:
+        pytest.skip("a containment case: only the full tier promises it (see SECURITY.md)")
+    scores = batch.scores[case.student]
     for exercise in case.attacked:
         assert scores[exercise][0] == 0, (exercise, scores[exercise])
     control = scores[case.control]
     assert control[0] == control[1], f"the control exercise lost points: {control}"
+    own = EXERCISE_OF_MODULE[case.module]
     if own not in case.attacked:
         assert scores[own][0] == scores[own][1], f"{own} lost points: {scores[own]}"
-    assert elapsed < WALL_LIMIT_S
-    if full:
-        assert connections == 0, "the sandbox reached the host's network"
-        for marker in filter(None, (case.marker, "/tmp/tg-adv-big")):
-            assert not Path(marker).exists(), f"{marker} was written on the host"
-    if case.leaves_processes:
-        judge.prepare(submission)  # what the batch does before the next submission
-        deadline = time.monotonic() + 5
-        while tg_adv_processes() and time.monotonic() < deadline:
-            judge.prepare(submission)
-            time.sleep(0.1)
-        assert not tg_adv_processes(), "a process the submission started is still running"
+    assert batch.statuses[case.student] != "grader_error", "an attack passed for a grader fault"
+
+
+def test_control_students_keep_full_marks_with_files_of_their_own(batch):
+    for name in CONTROLS:
+        student = name.replace("zz-index", "index")
+        assert all(s == m for s, m in batch.scores[student].values()), (student, batch.scores)
+        assert batch.statuses[student] == "ok"
+    exported = {p.stem for p in (batch.out / "exports" / "json").glob("*.json")}
+    assert {slug(n.replace("zz-index", "index")) for n in CONTROLS} <= exported
+    assert "index" in exported  # the export's own index, not a student's file
+    index = json.loads((batch.out / "exports" / "json" / "index.json").read_text())
+    assert len(index["students"]) == len(batch.cases) + len(CONTROLS)
+
+
+def test_every_submission_ran_at_the_tier_asked_for(batch):
+    assert set(batch.tiers.values()) == {batch.tier}
+    assert f"{batch.tier} (" in batch.output and "for all" in batch.output
+    page = (batch.out / "report.html").read_text()
+    assert f"{batch.tier} (" in page
+
+
+def test_the_gradebook_does_not_change_after_the_batch_returns(batch):
+    assert batch.rows_after_return == batch.rows_later
+
+
+def test_nothing_a_submission_started_is_still_running(batch):
+    if batch.tier == "reduced" and not sys.platform.startswith("linux"):
+        pytest.skip("daemons are only hunted down on Linux at the reduced tier")
+    assert not batch.leftovers, f"left running: {batch.leftovers}"
+
+
+def test_nothing_escaped_the_full_sandbox(batch):
+    if batch.tier != "full":
+        pytest.skip("the reduced tier does not contain the network or the file system")
+    assert batch.connections == 0, "the sandbox reached the host's network"
+    assert not batch.markers, f"written on the host: {batch.markers}"
