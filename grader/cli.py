@@ -363,11 +363,11 @@ def batch(
         f"{summary.found} submissions: {summary.graded} graded now, "
         f"{summary.skipped} unchanged since the last run ({summary.elapsed_s:.1f} s)"
     )
-    click.echo(f"  {'status':<10} {'count':>5}")
+    click.echo(f"  {'status':<12} {'count':>5}")
     from grader.batch.gradebook import SUBMISSION_STATUSES
 
     for status in SUBMISSION_STATUSES:
-        click.echo(f"  {status:<10} {summary.statuses.get(status, 0):>5}")
+        click.echo(f"  {status:<12} {summary.statuses.get(status, 0):>5}")
     for note in summary.notes:
         click.echo(f"note: {note}")
     click.echo(f"isolation: {summary.isolation}")

@@ -17,8 +17,8 @@ from tests.conftest import REDUCED, SEED, SOLUTIONS, grade
 
 pytestmark = pytest.mark.skipif(not zygote.available(), reason="zygotes need POSIX fd passing")
 FULL_AVAILABLE = sandbox.probe("auto").tier == "full"
-TIERS = ["reduced", pytest.param("full", marks=pytest.mark.skipif(
-    not FULL_AVAILABLE, reason="full isolation needs bubblewrap with user namespaces"))]  # fmt: skip
+NEEDS_BWRAP = pytest.mark.skipif(not FULL_AVAILABLE, reason="full isolation needs bubblewrap")
+TIERS = ["reduced", pytest.param("full", marks=NEEDS_BWRAP)]
 
 PEEK = """
 import sys
@@ -94,7 +94,8 @@ def test_each_submission_starts_from_the_zygote_not_from_the_last_one(spawner):
 
 
 def test_a_crashing_worker_leaves_the_zygote_serving(spawner, tmp_path):
-    crash = _module(spawner, "crash", "import os\n\ndef linspace_like_numpy(*a):\n    os._exit(3)\n")
+    source = "import os\n\ndef linspace_like_numpy(*a):\n    os._exit(3)\n"
+    crash = _module(spawner, "crash", source)
     with pytest.raises(Exception, match="ended the Python process"):
         _call(spawner, crash)
     worker = spawner.spawn(tmp_path)
@@ -155,7 +156,7 @@ def test_a_sandboxed_worker_is_unprivileged_and_alone(tmp_path):
         second = _call(z, _module(z, "second", FACTS))
     finally:
         z.close()
-    uid, gid, eff, prm, bnd, pid, ppid, seen, mount, remount, userns = first
+    uid, gid, eff, prm, bnd, pid, ppid, _, mount, remount, userns = first
     assert (uid, gid) == (sandbox.SANDBOX_UID, sandbox.SANDBOX_UID)  # as root too
     assert int(eff, 16) == int(prm, 16) == int(bnd, 16) == 0  # no capability at all
     assert (pid, ppid) == (1, 0)  # init of its own PID namespace: the zygote is not visible

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import socket
 import sqlite3
 import subprocess
@@ -37,7 +36,7 @@ import pytest
 from grader import sandbox
 from grader.batch.intake import slug
 from grader.catalog import BY_ID
-from tests.conftest import ROOT, SOLUTIONS, make_submission
+from tests.conftest import ROOT, make_submission
 
 pytestmark = pytest.mark.slow
 CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
