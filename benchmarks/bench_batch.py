@@ -12,7 +12,9 @@ Usage: python benchmarks/bench_batch.py [--count 100] [--jobs 2] [--naive-sample
    timeout (benchmarks/naive_plugin.py). The sample misses the hang and the crash, which favours
    the baseline.
 4. Where bubblewrap works, runs the batch at both isolation tiers, interleaved --repeat times,
-   and prints the sandbox's cost (medians).
+   and prints the sandbox's cost (medians). After every run it reads the tier each stored
+   report recorded and stops if any differs from the one asked for: the comparison is
+   honest (an earlier version compared reduced with reduced).
 5. With --full N, times `grade batch` on N submissions for the whole curriculum too.
 Targets (2 cores): spine >= 5 submissions/s and >= 10x the naive baseline (issue "3/6");
 the full tier costs < 5% of throughput (issue "4/6").
@@ -111,8 +113,16 @@ def naive_seconds(submission: Path, exercises: tuple[str, ...]) -> float:
     return time.perf_counter() - started
 
 
+def recorded_tiers(out: Path) -> set[str]:
+    """The tiers the gradebook's reports say their workers ran at."""
+    import sqlite3
+
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        return {tier for (tier,) in db.execute("SELECT DISTINCT tier FROM submissions")}
+
+
 def batch_command(
-    folder: Path, out: Path, jobs: int, exercises: tuple[str, ...], isolation: str = "auto"
+    folder: Path, out: Path, jobs: int, exercises: tuple[str, ...], isolation: str
 ) -> list[str]:
     """`grade batch` on `folder` with the benchmark's settings."""
     only = [arg for e in exercises for arg in ("--only", e)]
@@ -142,8 +152,12 @@ def main() -> None:
         peaks: dict[str, int] = {}
         for i in range(args.repeat):
             for name in names:
-                command = batch_command(folder, work / f"out-{name}-{i}", args.jobs, SPINE, name)
-                seconds_, peak_ = timed_with_peak_rss(command)
+                out = work / f"out-{name}-{i}"
+                seconds_, peak_ = timed_with_peak_rss(
+                    batch_command(folder, out, args.jobs, SPINE, name)
+                )
+                if recorded_tiers(out) != {name}:
+                    raise SystemExit(f"asked for {name}, the gradebook says {recorded_tiers(out)}")
                 runs[name].append(seconds_)
                 peaks[name] = max(peaks.get(name, 0), peak_)
         elapsed = statistics.median(runs[tier])
@@ -181,7 +195,7 @@ def main() -> None:
             full_folder = work / "full"
             make_class(full_folder, args.full)
             full_elapsed, full_peak = timed_with_peak_rss(
-                batch_command(full_folder, work / "out-full", args.jobs, ())
+                batch_command(full_folder, work / "out-full", args.jobs, (), tier)
             )
             print(
                 f"grade batch, all 30       : {args.full} submissions in {full_elapsed:.2f} s = "
