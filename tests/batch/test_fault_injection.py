@@ -193,20 +193,23 @@ def _wait_for_grades(process: subprocess.Popen, out: Path, count: int, limit_s: 
         time.sleep(0.1)
 
 
+CLASS = 12  # enough that a stop lands mid-batch
+
+
 @pytest.mark.parametrize("tier", _tiers())
 @pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"])
 def test_a_stopped_batch_leaves_nothing_running_and_resumes(tmp_path, tier, stop):
     """Ctrl-C, SIGTERM, SIGHUP (a closed terminal) or kill -9 in the middle of a batch: every
     judge, zygote and worker is gone, what was graded is kept, and a rerun finishes the rest."""
-    if tier == "reduced" and stop in ("SIGTERM", "SIGHUP"):
-        pytest.skip("the signal handling is the same at both tiers; SIGINT and SIGKILL cover it")
-    make_class(tmp_path / "class", 8, hang=False, crash=False)
+    if tier == "reduced" and stop != "SIGINT":
+        pytest.skip("the same handling at both tiers; kill -9 at reduced: the random-kill test")
+    make_class(tmp_path / "class", CLASS, hang=False, crash=False)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "grader", "batch", str(tmp_path / "class"), "--out",
-               str(out), "--jobs", "2", "--isolation", tier, *ONLY]  # fmt: skip
+               str(out), "--jobs", "2", "--isolation", tier, "--only", "1.1"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)  # fmt: skip
-    _wait_for_grades(process, out, 2, 120)
+    _wait_for_grades(process, out, 1, 120)
     seen = _snapshot(process.pid)
     assert len(seen) >= 4, "the batch had not started its judges and zygotes"
     process.send_signal(getattr(signal, stop))
@@ -219,10 +222,10 @@ def test_a_stopped_batch_leaves_nothing_running_and_resumes(tmp_path, tier, stop
         assert f"interrupted ({stop})" in stderr and "Traceback" not in stderr
     assert not _still_running(seen), "a judge, zygote or worker outlived the batch"
     kept = _graded(out)
-    assert kept >= 2
+    assert kept >= 1
     rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{8 - kept} graded now, {kept} unchanged" in rerun.stdout
+    assert f"{CLASS - kept} graded now, {kept} unchanged" in rerun.stdout
 
 
 SLOW_1_1 = """
@@ -230,9 +233,13 @@ import time
 
 import torch
 
+_calls = []
+
 
 def linspace_like_numpy(start, stop, num, *, device=None):
-    time.sleep(1.5)
+    if not _calls:  # the first call of a worker sleeps: long enough to be killed mid-call
+        _calls.append(1)
+        time.sleep(2.0)
     return torch.linspace(start, stop, num, dtype=torch.float64, device=device)
 """
 
