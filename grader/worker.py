@@ -297,7 +297,10 @@ def _nest_worker(fds: list[int]) -> None:
         os._exit(_NEST_FAILED)
     # The sandbox's read-only binds below /tmp (the submission copy; a virtualenv or course
     # living under /tmp) would vanish under the fresh tmpfs: hold them by fd, then bind back.
-    kept = [(point, flags, os.open(point, os.O_PATH)) for point, flags in _mounts_below()]
+    # Only the outermost: a mount below another comes along with it (a recursive bind), and a
+    # plain bind of a mount over locked child mounts is refused.
+    outermost = _outermost(_mounts_below())
+    kept = [(point, flags, os.open(point, os.O_PATH)) for point, flags in outermost]
     for path in (b"/tmp", b"/dev/shm"):
         if libc.mount(b"tmpfs", path, b"tmpfs", _MS_NOSUID | _MS_NODEV, tmpfs) != 0:
             os._exit(_NEST_FAILED)
@@ -305,7 +308,7 @@ def _nest_worker(fds: list[int]) -> None:
         os.makedirs(point, exist_ok=True)
         source = f"/proc/self/fd/{fd}".encode()
         if (
-            libc.mount(source, point, None, _MS_BIND, None) != 0
+            libc.mount(source, point, None, _MS_BIND | _MS_REC, None) != 0
             or libc.mount(None, point, None, _MS_REMOUNT | _MS_BIND | flags, None) != 0
         ):
             os._exit(_NEST_FAILED)
@@ -352,6 +355,15 @@ def _mounts_below(tops: tuple[bytes, ...] = (b"/tmp", b"/dev/shm")) -> list[tupl
                 )  # fmt: skip
                 found.append((point, flags))
     return found
+
+
+def _outermost(mounts: list[tuple[bytes, int]]) -> list[tuple[bytes, int]]:
+    """The mount points not below another one of ``mounts`` (which come parents first)."""
+    kept: list[tuple[bytes, int]] = []
+    for point, flags in mounts:
+        if not any(point.startswith(top + b"/") for top, _ in kept):
+            kept.append((point, flags))
+    return kept
 
 
 def _drop_capabilities(libc: Any) -> bool:

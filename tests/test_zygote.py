@@ -164,6 +164,21 @@ def test_a_sandboxed_worker_is_unprivileged_and_alone(tmp_path):
     assert "left-by-a-worker" not in second[7]  # a fresh /tmp for every worker
 
 
+@pytest.mark.skipif(not FULL_AVAILABLE, reason="full isolation needs bubblewrap")
+def test_binds_nested_below_tmp_stay_visible_to_a_worker(tmp_path):
+    """A course or virtualenv under /tmp (a clone in /tmp: its .venv and site-packages are two
+    binds, one inside the other) must survive the worker's fresh /tmp."""
+    outer = tmp_path / "outer"
+    inner = outer / "lib" / "inner"
+    inner.mkdir(parents=True)
+    z = zygote.Zygote(tmp_path, isolation=sandbox.probe("full"), readable=[outer, inner])
+    z.readable = inner  # type: ignore[attr-defined]
+    try:
+        assert _call(z, _module(z, "nested", PEEK)) == ["_tensorgrade_submission_m01_creation"]
+    finally:
+        z.close()
+
+
 def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
