@@ -23,6 +23,7 @@ from grader import __version__
 from grader.catalog import CATALOG, select
 from grader.sandbox import Isolation
 from grader.submission import SubmissionError, find_submission
+from grader.terminal_text import one_line
 
 EXIT_OK, EXIT_FAIL_UNDER, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "gradescope")
@@ -37,7 +38,8 @@ class Fatal(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"grade: error: {self.format_message()}", err=True)
+        # (messages can name the user's or a student's files: nothing in them may act)
+        click.echo(f"grade: error: {one_line(self.format_message())}", err=True)
 
 
 class DefaultRunGroup(click.Group):
@@ -368,8 +370,8 @@ def batch(
 
     for status in SUBMISSION_STATUSES:
         click.echo(f"  {status:<12} {summary.statuses.get(status, 0):>5}")
-    for note in summary.notes:
-        click.echo(f"note: {note}")
+    for note in summary.notes:  # student ids and file names: nothing in them may act
+        click.echo(f"note: {one_line(note)}")
     click.echo(f"isolation: {summary.isolation}")
     click.echo(f"gradebook: {out / 'gradebook.sqlite'}\nexports:   {out / 'exports'}")
     click.echo(f"report:    {out / 'report.html'}")

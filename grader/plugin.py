@@ -99,14 +99,17 @@ class GraderPlugin:
         if drop:
             config.hook.pytest_deselected(items=drop)
         order = {e.id: i for i, e in enumerate(self.context.exercises)}
+        # Hidden checks after every visible one: a function that records what it is called
+        # with cannot replay a hidden input in a visible message (the worker keeps state
+        # between calls), because every visible message is already written.
         # Device rounds late: the worker warms up `meta` (a one-off ~0.9 s) while values run.
         # Time budgets last: a budget blown into a timeout then costs no other check.
         rank = {"device": 1, "time": 2}
         keep.sort(
             key=lambda it: (
+                it.get_closest_marker("hidden") is not None,
                 rank.get(_marker_arg(it, "kind"), 0),
                 order[_marker_arg(it, "exercise")],
-                it.get_closest_marker("hidden") is not None,
             )
         )
         items[:] = keep

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-import re
 import signal
 import subprocess
 import tempfile
@@ -34,14 +33,12 @@ from grader.outcomes import (
     StudentRaised,
     describe_error,
 )
+from grader.terminal_text import for_terminal
 
 DEFAULT_TIMEOUT_S = 10.0
 STARTUP_TIMEOUT_S = 120.0
 OUTPUT_TAIL_BYTES = 64 * 1024
 """Student output kept (the last 64 KiB); the rest is drained and dropped."""
-_TERMINAL_ESCAPES = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
-)
 
 
 @dataclass(frozen=True)
@@ -252,9 +249,7 @@ class WorkerProcess:
     def output_tail(self, lines: int = 6) -> str:
         """The last lines the worker printed (for crash messages), with terminal escape sequences
         and control characters removed so they can't restyle or rewrite the reader's screen."""
-        text = bytes(self._output_tail).decode("utf-8", "replace")
-        text = _TERMINAL_ESCAPES.sub("", text)  # colours, cursor moves, window titles
-        text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+        text = for_terminal(bytes(self._output_tail).decode("utf-8", "replace"))
         return "\n".join(text.strip().splitlines()[-lines:])
 
     def wait(self, timeout: float) -> tuple[str, Any]:

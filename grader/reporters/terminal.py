@@ -6,6 +6,7 @@ import textwrap
 from typing import TextIO
 
 from grader.model import GradeReport
+from grader.terminal_text import for_terminal, one_line
 
 OUTCOME_WORDS = {
     "passed": "passed",
@@ -66,7 +67,7 @@ def render(report: GradeReport, stream: TextIO) -> None:
         f"devices: {', '.join(report.devices)}\n"
     )
     w(f"seed {report.seed} (to rerun the same inputs: grade --seed {report.seed})\n")
-    w(f"submission: {report.submission_path}\n")
+    w(f"submission: {one_line(report.submission_path)}\n")
     if report.isolation:
         iso = report.isolation
         w(f"isolation: {iso['tier']} ({iso['tool']} {iso['version']})\n")
@@ -93,8 +94,8 @@ def render(report: GradeReport, stream: TextIO) -> None:
                 f"    [{OUTCOME_WORDS[c.outcome]}] {label}{c.name} "
                 f"({_points(c.max_points)} pt, {c.kind})\n"
             )
-            if c.message:
-                for line in c.message.splitlines():
+            if c.message:  # student-derived (exception text, reprs, output): made safe
+                for line in for_terminal(c.message).splitlines():
                     w(textwrap.indent(textwrap.fill(line, 92) or " ", "        ") + "\n")
     untouched = [e for e in report.exercises if e.status == "not_attempted"]
     if untouched:
