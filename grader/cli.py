@@ -22,7 +22,7 @@ import click
 from grader import __version__
 from grader.catalog import CATALOG, select
 from grader.sandbox import Isolation
-from grader.submission import SubmissionError, find_submission
+from grader.submission import SourceRefused, SubmissionError, find_submission
 from grader.terminal_text import one_line
 
 EXIT_OK, EXIT_FAIL_UNDER, EXIT_USAGE = 0, 1, 2
@@ -218,7 +218,11 @@ def list_exercises(submission: Path) -> None:
     width = max(len(e.name) for e in CATALOG)
     click.echo(f"  {'ID':<5} {'Exercise':<{width}}  {'Points':>6}  {'Stars':<5}  Status")
     for e in CATALOG:
-        status = _status(found.source(e), e.name)
+        try:
+            read = found.source(e)
+            status = _status(None if read is None else read.text, e.name)
+        except SourceRefused:
+            status = "not UTF-8"
         click.echo(f"  {e.id:<5} {e.name:<{width}}  {e.points:>6g}  {'*' * e.stars:<5}  {status}")
     click.echo(f"\n  {len(CATALOG)} exercises, {sum(e.points for e in CATALOG):g} points")
 

@@ -17,7 +17,7 @@ from grader.catalog import BY_ID, Exercise
 from grader.outcomes import CallTimedOut, CheckFailed, GraderFault, GradingError, NotAttempted
 from grader.runner import StudentRunner
 from grader.student import Devices, StudentFunction
-from grader.submission import Submission
+from grader.submission import ModuleSource, SourceRefused, Submission
 
 METADATA_KEY = "tensorgrade"
 
@@ -31,7 +31,7 @@ class GradingContext:
     seed: int
     devices: Devices
     exercises: tuple[Exercise, ...]
-    sources: dict[str, str | None] = field(default_factory=dict)
+    sources: dict[str, ModuleSource | SourceRefused | None] = field(default_factory=dict)
 
 
 def check_id(item: pytest.Item) -> str:
@@ -139,14 +139,25 @@ class GraderPlugin:
         ended = self.context.runner.broken(exercise.id)
         if ended is not None:
             raise ended
+        file = self.context.submission.file_for(exercise)
         if exercise.module not in self.context.sources:
-            self.context.sources[exercise.module] = self.context.submission.source(exercise)
+            try:
+                read = self.context.submission.source(exercise)
+            except SourceRefused as exc:
+                read = exc
+            self.context.sources[exercise.module] = read
+            if isinstance(read, ModuleSource) and file is not None:
+                # The worker will run only these bytes: the ones the rules are checked on.
+                self.context.runner.expect_source(file, read.sha256)
+        read = self.context.sources[exercise.module]
+        if isinstance(read, SourceRefused):
+            raise GradingError(str(read))
         return StudentFunction(
             exercise=exercise,
             function=exercise.name,
-            file=self.context.submission.file_for(exercise),
+            file=file,
             runner=self.context.runner,
-            source_text=self.context.sources[exercise.module],
+            source_text=None if read is None else read.text,
         )
 
     @pytest.hookimpl(tryfirst=True)

@@ -333,6 +333,12 @@ class StudentRunner:
         self._worker: WorkerProcess | None = None
         self._worker = WorkerProcess(cwd=self.workdir, process=prelaunched or self._launch())
         self._pending: list[tuple[str, WorkerProcess, Path, str, int]] = []
+        self._expected_sources: dict[str, str] = {}
+
+    def expect_source(self, path: Path, sha256: str) -> None:
+        """Have the worker run the module at ``path`` only if its bytes have this hash (the
+        bytes the judge checked the rules on); otherwise it reports an import error."""
+        self._expected_sources[str(path)] = sha256
 
     def _launch(self) -> Any:
         if self._launcher is None:
@@ -489,6 +495,7 @@ class StudentRunner:
             "op": "call",
             "id": self._next_id,
             "path": str(path),
+            "sha256": self._expected_sources.get(str(path)),
             "function": function,
             "args": [encoder.encode(a) for a in args],
             "kwargs": {k: encoder.encode(v) for k, v in (kwargs or {}).items()},

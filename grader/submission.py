@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,44 @@ MAX_SOURCE_BYTES = 1024 * 1024
 
 class SubmissionError(Exception):
     """The submission path cannot be graded (missing, unreadable, not Python)."""
+
+
+class SourceRefused(Exception):
+    """A module whose bytes the grader will not read as Python (not UTF-8); one line."""
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    """One module's text as the judge checked it, and the hash of the very bytes it came from:
+    the worker runs only bytes with this hash, so the rules and the code that runs agree."""
+
+    text: str
+    sha256: str
+
+
+def decode_source(data: bytes, name: str) -> str:
+    """``data`` decoded exactly as Python decodes a source file, UTF-8 only.
+
+    A coding cookie naming any other encoding is refused: the same bytes read as UTF-8 (by the
+    rules) and as, say, UTF-7 (by Python) are two different programs.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:  # undecodable first lines, or a cookie naming no known encoding
+        raise SourceRefused(
+            f"{name} is not valid UTF-8 (or names an unknown encoding): save the file as UTF-8"
+        ) from None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        raise SourceRefused(
+            f"{name} declares the encoding {encoding!r} in a coding line; submissions are read "
+            "as UTF-8 only: remove that line and save the file as UTF-8"
+        )
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SourceRefused(
+            f"{name} is not valid UTF-8 (at byte {exc.start}): save the file as UTF-8"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -28,8 +68,9 @@ class Submission:
         """The file holding this exercise's functions, or None if the submission lacks it."""
         return self.files.get(exercise.module)
 
-    def source(self, exercise: Exercise) -> str | None:
-        """The text of the exercise's module (capped), or None if missing or unreadable."""
+    def source(self, exercise: Exercise) -> ModuleSource | None:
+        """The exercise's module, read once (capped) and decoded as Python would; None if missing
+        or unreadable. Raises SourceRefused for bytes that are not UTF-8 Python."""
         file = self.file_for(exercise)
         if file is None:
             return None
@@ -37,7 +78,7 @@ class Submission:
             data = file.read_bytes()[:MAX_SOURCE_BYTES]
         except OSError:
             return None
-        return data.decode("utf-8", "replace")
+        return ModuleSource(decode_source(data, file.name), hashlib.sha256(data).hexdigest())
 
     def sha256(self) -> str:
         """A hash over the graded files' names and bytes, in module order."""

@@ -449,7 +449,9 @@ class _Session:
         try:
             if clock is not None:
                 clock.install()
-            module = self._load(str(request["path"]), fresh=clock is not None)
+            module = self._load(
+                str(request["path"]), fresh=clock is not None, sha256=request.get("sha256")
+            )
         except _ImportFailed as failed:
             if clock is not None:
                 clock.uninstall()
@@ -482,35 +484,45 @@ class _Session:
             envelope["fake_clock"] = clock.report()
         return envelope, out_blob
 
-    def _load(self, path: str, *, fresh: bool = False) -> Any:
+    def _load(self, path: str, *, fresh: bool = False, sha256: str | None = None) -> Any:
         if fresh:  # import again, e.g. under a fake clock that `from time import ...` must see
             self.fresh_imports += 1
-            return self._import(path, f"_fresh{self.fresh_imports}")
+            return self._import(path, f"_fresh{self.fresh_imports}", sha256)
         cached = self.modules.get(path)
         if isinstance(cached, _ImportFailed):
             raise cached
         if cached is not None:
             return cached
         try:
-            module = self._import(path, "")
+            module = self._import(path, "", sha256)
         except _ImportFailed as failed:
             self.modules[path] = failed
             raise
         self.modules[path] = module
         return module
 
-    def _import(self, path: str, suffix: str) -> Any:
+    def _import(self, path: str, suffix: str, sha256: str | None) -> Any:
+        """Run the module's bytes, only if they are the ones the judge checked (``sha256``),
+        compiled from their UTF-8 text: never re-decoded by a coding cookie."""
+        import hashlib
         import importlib.util
 
         stem = os.path.splitext(os.path.basename(path))[0]
         name = f"_tensorgrade_submission_{stem}{suffix}"
         try:
+            with open(path, "rb") as source:
+                data = source.read()
+            if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+                raise ImportError(
+                    f"{os.path.basename(path)} changed after the grader checked it; not run"
+                )
+            code = compile(data.decode("utf-8-sig"), path, "exec", dont_inherit=True)
             spec = importlib.util.spec_from_file_location(name, path)
-            if spec is None or spec.loader is None:
+            if spec is None:
                 raise ImportError(f"cannot import {path}")
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
-            spec.loader.exec_module(module)
+            exec(code, module.__dict__)
         except BaseException as exc:
             raise _ImportFailed(_error_info(exc, path, at_import=True)) from None
         return module

@@ -5,7 +5,8 @@ Each case in cases/ is a submission module (appended to the reference solutions'
 names) with the attack it tries in its docstring and its required outcome in constants:
 ``ATTACKED`` (exercises that must score 0), ``FORGES_SCORE`` (the reduced tier must also hold;
 otherwise the case is about containment, which only the full tier promises),
-``LEAVES_PROCESSES`` / ``MARKER`` / ``NEEDS_LISTENER`` (what escape to look for), ``EXTRA_FILES``.
+``LEAVES_PROCESSES`` / ``MARKER`` / ``NEEDS_LISTENER`` (what escape to look for), ``EXTRA_FILES``,
+``REPLACES_MODULE`` (the case is the whole module, not appended to the solutions).
 Placeholders ``PORT`` and ``GRADEBOOK_PATH`` are filled in with the test's listener and the
 batch's gradebook.
 
@@ -59,6 +60,7 @@ class Case:
     marker: str | None = None
     needs_listener: bool = False
     extra_files: dict[str, str] = field(default_factory=dict)
+    replaces_module: bool = False
 
     @property
     def control(self) -> str:
@@ -86,11 +88,12 @@ def load(path: Path) -> Case:
         marker=values.get("MARKER"),
         needs_listener=bool(values.get("NEEDS_LISTENER")),
         extra_files=dict(values.get("EXTRA_FILES", {})),
+        replaces_module=bool(values.get("REPLACES_MODULE")),
     )
 
 
-def test_the_corpus_covers_at_least_30_attacks():
-    assert len(CASES) >= 30
+def test_the_corpus_covers_at_least_33_attacks():
+    assert len(CASES) >= 33
     for path in CASES:
         case = load(path)
         assert ast.get_docstring(ast.parse(path.read_text())), path.name
@@ -191,9 +194,11 @@ def batch(request, tmp_path_factory) -> BatchRun:
         for case in cases:
             source = case.path.read_text().replace("PORT", str(listener.port))
             source = source.replace("GRADEBOOK_PATH", str(book))
+            where = "replace" if case.replaces_module else "append"
             make_submission(
-                submissions / case.student, append={case.module: source}, extra=case.extra_files
-            )
+                submissions / case.student, **{where: {case.module: source}},
+                extra=case.extra_files,
+            )  # fmt: skip
         for name in CONTROLS:
             make_submission(submissions / name.replace("zz-index", "index"))
         exercises = sorted({e for c in cases for e in (*c.attacked, c.control)} | {"1.1", "3.3"})
