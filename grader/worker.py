@@ -256,10 +256,9 @@ def _fork_worker(request: dict[str, Any], fds: list[int], control: Any, *, nest:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
         os.setsid()  # its own process group, so the judge can kill all it starts
+        die_with_parent(zygote_pid)  # (nested: the supervisor; the worker dies with it)
         if nest:
             _nest_worker(fds)  # returns in the worker (init of its own namespaces)
-        else:
-            die_with_parent(zygote_pid)
         _prctl(4, 1)  # dumpable again: it is an ordinary process of its own
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
