@@ -196,7 +196,7 @@ def _status(source: str | None, function: str) -> str:
         tree = ast.parse(source)
     except SyntaxError as exc:
         return f"syntax error (line {exc.lineno})"
-    if rules.find_function(tree, function) is None:
+    if not rules.find_bindings(tree, function):
         return "missing function"
     return "not started" if rules.is_stub(tree, function) else "attempted"
 
@@ -344,12 +344,12 @@ def batch(
     try:
         with _signals_interrupt():
             summary = run_batch(
-            submissions,
-            out,
-            jobs=jobs,
-            timeout_s=timeout_s,
-            only=only,
-            regrade=regrade,
+                submissions,
+                out,
+                jobs=jobs,
+                timeout_s=timeout_s,
+                only=only,
+                regrade=regrade,
                 roster=roster,
                 seed=seed,
                 device=device,

@@ -157,7 +157,7 @@ class StudentFunction:
             raise GradingError(
                 f"{self.exercise.filename} has a syntax error at line {exc.lineno}: {exc.msg}"
             ) from None
-        if rules.find_function(tree, self.function) is None:
+        if not rules.find_bindings(tree, self.function):
             raise FunctionMissing(
                 f"{self.exercise.filename} has no function named {self.function}()"
             )

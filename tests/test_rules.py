@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from grader import rules
 
 SOURCE = '''
@@ -72,3 +74,71 @@ def test_stub_detection_and_last_binding_wins():
 def test_messages_name_the_line():
     found = rules.find_banned(SOURCE, "via_numpy", banned_modules=["numpy"])
     assert "line 20" in rules.describe_findings(found, "m.py")
+
+
+# --- Rules follow the binding the grader will call (issue "The judge decides what runs") ---
+
+REBOUND = """
+import torch
+
+
+def scale_channels(img, scale):
+    return img * scale
+
+
+if True:
+    def scale_channels(img, scale):
+        return torch.stack([img[..., c] * scale[c] for c in range(3)], -1)
+"""
+
+ALIASED = """
+import torch
+
+_f = torch.promote_types
+
+
+def promote_types(a, b):
+    return _f(a, b)
+"""
+
+BOUND_BY_IMPORT = "from torch import promote_types\n"
+
+LAMBDA = "scale_channels = lambda img, scale: img * scale.view(1, 1, -1)\n"
+
+LAMBDA_WITH_LOOP = "scale_channels = lambda img, scale: sum(img[..., c] for c in range(3))\n"
+
+HELPER_ALIAS = """
+def _impl(img, scale):
+    return img * scale
+
+
+scale_channels = _impl
+"""
+
+
+def test_a_second_def_in_an_if_block_is_what_the_rules_read():
+    assert rules.find_loops(REBOUND, "scale_channels"), "the rebinding def was not read"
+
+
+def test_a_module_level_alias_of_a_banned_callable_is_banned():
+    found = rules.find_banned(ALIASED, "promote_types", banned_call_modules=("torch",))
+    assert [f.line for f in found] == [4]
+
+
+def test_binding_the_name_by_import_is_banned():
+    found = rules.find_banned(BOUND_BY_IMPORT, "promote_types", banned_call_modules=("torch",))
+    assert found
+
+
+def test_constants_stay_allowed_under_a_call_ban():
+    source = "import torch\n\ndef f(a):\n    return a is torch.float32 or a.itemsize\n"
+    assert rules.find_banned(source, "f", banned_call_modules=("torch",)) == []
+
+
+def test_a_lambda_or_an_alias_is_a_function_the_rules_can_read():
+    for source in (LAMBDA, HELPER_ALIAS):
+        tree = ast.parse(source)
+        assert rules.find_bindings(tree, "scale_channels")
+        assert not rules.is_stub(tree, "scale_channels")
+        assert rules.find_loops(source, "scale_channels") == []
+    assert rules.find_loops(LAMBDA_WITH_LOOP, "scale_channels")
