@@ -13,7 +13,13 @@ from grader.validate import load_mutants, mutant_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG = "\n\ndef {name}(*args, **kwargs):\n    while True:\n        pass\n"
-CRASH = "\n\ndef {name}(*args, **kwargs):\n    import os\n    os._exit(3)\n"
+# A real crash from code the reflection rule allows: NumPy's as_strided does not check bounds,
+# so reading far past a one-element array ends the worker with SIGSEGV.
+CRASH = (
+    "\n\ndef {name}(*args, **kwargs):\n    import numpy as np\n"
+    "    a = np.lib.stride_tricks.as_strided(np.zeros(1), shape=(1 << 20,), strides=(1 << 40,))\n"
+    "    return a.sum()\n"
+)
 
 
 def _broken(into: Path, exercise_id: str, template: str) -> None:

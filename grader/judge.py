@@ -160,6 +160,8 @@ def _status(checks: Sequence[CheckResult]) -> ExerciseStatus:
         return "not_attempted"
     if "grader_error" in outcomes:  # not the student's doing: never a grade
         return "grader_error"
+    if "forbidden" in outcomes:
+        return "forbidden"
     if "timeout" in outcomes:
         return "timed_out"
     if "error" in outcomes:

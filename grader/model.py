@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Outcome = Literal["passed", "failed", "error", "timeout", "not_attempted", "skipped"]
+Outcome = Literal["passed", "failed", "error", "timeout", "not_attempted", "skipped", "forbidden"]
 Visibility = Literal["visible", "hidden"]
 ExerciseStatus = Literal[
-    "passed", "failed", "not_attempted", "error", "timed_out", "grader_error"
+    "passed", "failed", "not_attempted", "error", "timed_out", "grader_error", "forbidden"
 ]
 
 

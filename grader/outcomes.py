@@ -39,6 +39,11 @@ class GraderFault(GradingError):
     result is never a grade: the submission is graded again on the next run."""
 
 
+class Forbidden(Exception):
+    """The reflection rule refused the code this exercise runs (``forbidden``): it was never
+    called, it scores 0, and the instructor sees it flagged."""
+
+
 class CallTimedOut(Exception):
     """A call ran past its wall-clock limit and the worker was killed (``timeout``)."""
 

@@ -13,8 +13,16 @@ from typing import Any
 import pytest
 
 from grader import seeding
-from grader.catalog import BY_ID, Exercise
-from grader.outcomes import CallTimedOut, CheckFailed, GraderFault, GradingError, NotAttempted
+from grader.catalog import BY_ID, CATALOG, Exercise
+from grader.forbidden import forbidden_exercises
+from grader.outcomes import (
+    CallTimedOut,
+    CheckFailed,
+    Forbidden,
+    GraderFault,
+    GradingError,
+    NotAttempted,
+)
 from grader.runner import StudentRunner
 from grader.student import Devices, StudentFunction
 from grader.submission import ModuleSource, SourceRefused, Submission
@@ -32,6 +40,8 @@ class GradingContext:
     devices: Devices
     exercises: tuple[Exercise, ...]
     sources: dict[str, ModuleSource | SourceRefused | None] = field(default_factory=dict)
+    forbidden: dict[str, str] = field(default_factory=dict)
+    """Exercise id → why the reflection rule refused its code (filled as modules are read)."""
 
 
 def check_id(item: pytest.Item) -> str:
@@ -60,6 +70,8 @@ def _outcome(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, 
     exc = excinfo.value
     if isinstance(exc, NotAttempted):
         return "not_attempted", str(exc)
+    if isinstance(exc, Forbidden):
+        return "forbidden", str(exc)
     if isinstance(exc, CallTimedOut):
         return "timeout", str(exc)
     if isinstance(exc, GraderFault):
@@ -149,9 +161,16 @@ class GraderPlugin:
             if isinstance(read, ModuleSource) and file is not None:
                 # The worker will run only these bytes: the ones the rules are checked on.
                 self.context.runner.expect_source(file, read.sha256)
+                siblings = [e for e in CATALOG if e.module == exercise.module]
+                self.context.forbidden.update(
+                    forbidden_exercises(read.text, siblings, exercise.filename)
+                )
         read = self.context.sources[exercise.module]
         if isinstance(read, SourceRefused):
             raise GradingError(str(read))
+        if exercise.id in self.context.forbidden:
+            # Never called: its code (or its module's top level) reaches into internals.
+            raise Forbidden(self.context.forbidden[exercise.id])
         return StudentFunction(
             exercise=exercise,
             function=exercise.name,

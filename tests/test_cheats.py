@@ -44,8 +44,11 @@ def _zero_on_m03(folder):
 def test_monkeypatched_comparisons_score_zero(tmp_path):
     folder = make_submission(tmp_path / "s", append={"m03_broadcasting": PATCH_COMPARISONS})
     _, results = _zero_on_m03(folder)
-    assert results["3.3"].score == 0 and results["3.4"].score == 0
-    assert results["3.1"].status == "passed"
+    # Patching torch at import is refused by the reflection rule: the module never runs.
+    for exercise_id in ("3.1", "3.3", "3.4"):
+        assert results[exercise_id].score == 0
+        assert results[exercise_id].status == "forbidden"
+    assert results["1.1"].status == "passed"
 
 
 def test_a_lying_tensor_subclass_scores_zero(tmp_path):
@@ -71,7 +74,7 @@ def test_importing_the_reference_solutions_scores_zero(tmp_path):
     _, results = _zero_on_m03(folder)
     for exercise_id in ("3.1", "3.3", "3.4"):
         assert results[exercise_id].score == 0
-        assert results[exercise_id].status == "error"
+        assert results[exercise_id].status == "forbidden"
     assert results["1.1"].status == "passed"
 
 

@@ -79,3 +79,18 @@ def test_seed_example_failure_names_first_mismatch(tmp_path):
     seed_check = next(c for c in report.checks if c.name.startswith("arange_reshape((3, 4, 4))"))
     assert "at index (0, 0, 0) expected 0, got 1" in seed_check.message
     assert SOLUTIONS.exists()
+
+
+def test_a_refused_exercise_is_said_once_with_what_it_cost(tmp_path):
+    import io
+
+    from grader.reporters import terminal
+    from tests.conftest import grade, make_submission
+
+    folder = make_submission(tmp_path / "s", append={"m03_broadcasting": "import gc\n"})
+    report = grade(folder, exercises=["3.3"], seed=1)
+    stream = io.StringIO()
+    terminal.render(report, stream)
+    text = stream.getvalue()
+    assert text.count("import gc") == 1
+    assert "[refused] all" in text and "refused: reaches into internals" in text

@@ -12,12 +12,18 @@ M03 = (SOLUTIONS / "m03_broadcasting.py").read_text()
 M04 = (SOLUTIONS / "m04_reductions.py").read_text()
 
 FAULTS = {
-    # 3.1 hangs, 3.3 calls sys.exit, 3.4 kills its own process
+    # 3.1 hangs, 3.3 calls sys.exit, 3.4 crashes its process (a segfault from allowed code:
+    # NumPy's as_strided reads far out of bounds; os._exit is refused by the reflection rule)
     "m03_broadcasting": M03.replace(
         "    ndim = max((len(s) for s in shapes), default=0)\n", "    while True:\n        pass\n"
     )
     .replace("    return img * scale\n", "    import sys\n    sys.exit(3)\n")
-    .replace("    return imgs * scales[:, None, None, :]\n", "    import os\n    os._exit(7)\n"),
+    .replace(
+        "    return imgs * scales[:, None, None, :]\n",
+        "    import numpy as np\n"
+        "    far = np.lib.stride_tricks.as_strided(np.zeros(1), (1 << 20,), (1 << 40,))\n"
+        "    return far.sum()\n",
+    ),
     # 4.1 prints 10 MB and is otherwise correct; 4.2 untouched
     "m04_reductions": M04.replace(
         "    return Stats(x.mean()",
@@ -58,12 +64,12 @@ def test_one_hang_is_waited_for_once(faulty):
     assert faulty[1] < 30
 
 
-def test_sys_exit_and_os_exit_cost_their_exercise(faulty):
+def test_sys_exit_and_a_crash_cost_their_exercise(faulty):
     results = by_id(faulty[0])
     assert results["3.3"].score == 0 and results["3.3"].status == "failed"
     assert any("SystemExit" in (c.message or "") for c in results["3.3"].checks)
     assert results["3.4"].score == 0 and results["3.4"].status == "error"
-    assert any("exit code 7" in (c.message or "") for c in results["3.4"].checks)
+    assert any("exit code -11" in (c.message or "") for c in results["3.4"].checks)
 
 
 def test_a_flood_of_output_does_not_break_grading(faulty):

@@ -193,9 +193,9 @@ def _first_problem(report_json: str | None) -> str:
     if not report_json:
         return ""
     for exercise in json.loads(report_json).get("exercises", []):
-        if exercise["status"] in ("error", "timed_out"):
+        if exercise["status"] in ("forbidden", "error", "timed_out"):
             for check in exercise["checks"]:
-                if check["outcome"] in ("error", "timeout") and check.get("message"):
+                if check["outcome"] in ("forbidden", "error", "timeout") and check.get("message"):
                     return f"{exercise['id']}: {check['message']}"
     return ""
 

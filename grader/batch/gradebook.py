@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS checks (
 );
 """
 
-SUBMISSION_STATUSES = ("ok", "error", "timeout", "rejected", "grader_error")
+SUBMISSION_STATUSES = ("ok", "error", "timeout", "flagged", "rejected", "grader_error")
+"""``flagged``: the reflection rule refused some of its code (see grader.reflection)."""
 """A submission graded cleanly; with a crash; with a time-out; refused at intake; not graded
 because the grader failed (its worker killed from outside, its sandbox broken): never a grade,
 graded again on the next run."""

@@ -65,6 +65,8 @@ def _status(report: dict) -> str:
     statuses = {e["status"] for e in report.get("exercises", [])}
     if "grader_error" in statuses:
         return "grader_error"
+    if "forbidden" in statuses:  # flagged for the instructor: it tried to reach internals
+        return "flagged"
     if "timed_out" in statuses:
         return "timeout"
     if "error" in statuses:
@@ -144,12 +146,17 @@ def run_batch(
         for entry in intake.entries:
             hashes[entry.student] = _entry_hash(entry)
             before = graded.get(entry.student)
-            unchanged = before is not None and before.status != "grader_error" and (
-                before.sha256,
-                before.checks_version,
-                before.selection,
-                before.seed,
-            ) == (hashes[entry.student], version, selection, batch_seed)
+            unchanged = (
+                before is not None
+                and before.status != "grader_error"
+                and (
+                    before.sha256,
+                    before.checks_version,
+                    before.selection,
+                    before.seed,
+                )
+                == (hashes[entry.student], version, selection, batch_seed)
+            )
             if regrade or not unchanged:
                 todo.append(entry)
         progress = Progress(len(todo), stream, live=live)

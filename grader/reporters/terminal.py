@@ -14,6 +14,7 @@ OUTCOME_WORDS = {
     "error": "error",
     "timeout": "timed out",
     "grader_error": "grader fault",
+    "forbidden": "refused",
     "not_attempted": "not attempted",
     "skipped": "skipped",
 }
@@ -24,6 +25,7 @@ STATUS_WORDS = {
     "error": "error",
     "timed_out": "timed out",
     "grader_error": "grader fault (not your code; grade again)",
+    "forbidden": "refused: reaches into internals",
 }
 
 
@@ -86,6 +88,13 @@ def render(report: GradeReport, stream: TextIO) -> None:
         w("\nWhat to fix\n")
     for e in problems:
         w(f"\n  {e.id} {e.name}\n")
+        refusal = next((c.message for c in e.checks if c.outcome == "forbidden"), None)
+        if refusal and all(c.outcome == "forbidden" for c in e.checks):
+            # One cause, said once: the reflection rule refused the code every check would run.
+            w(f"    [refused] all {len(e.checks)} checks ({_points(e.max_score)} pt)\n")
+            for line in for_terminal(refusal).splitlines():
+                w(textwrap.indent(textwrap.fill(line, 92) or " ", "        ") + "\n")
+            continue
         for c in e.checks:
             if c.outcome in ("passed", "not_attempted"):
                 continue
