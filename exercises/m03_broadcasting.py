@@ -74,6 +74,9 @@ def scale_channels(img: Tensor, scale: Tensor) -> Tensor:
 
     Not allowed: Python loops (no for/while/comprehensions): let broadcasting do the work.
 
+    Time budget: on a 1024x1024x3 float32 image, at most 100x the CPU time of one pass over it
+    (``img.sum()``) + 20 ms of CPU time, measured by the grader from outside your process.
+
     Example (the seed notebook):
         >>> img = torch.ones(256, 256, 3)
         >>> scale_channels(img, torch.tensor([0.5, 1.0, 2.0]))[0, 0]
@@ -95,6 +98,9 @@ def scale_batch_channels(imgs: Tensor, scales: Tensor) -> Tensor:
     Device and mutation: the result is on ``imgs``'s device; inputs stay unchanged.
 
     Not allowed: Python loops.
+
+    Time budget: on 8 images of 256x256x3, at most 100x the CPU time of one pass over them
+    (``imgs.sum()``) + 20 ms of CPU time, measured by the grader from outside your process.
 
     Example (the seed notebook): 2 images of 256×256×3, scales of shape (2, 3):
         >>> scales = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
@@ -121,6 +127,9 @@ def pairwise_sq_dists(x: Tensor, y: Tensor) -> Tensor:
 
     Not allowed: Python loops; ``torch.cdist``, ``torch.pdist``,
     ``torch.nn.functional.pairwise_distance``.
+
+    Time budget: for N = M = 500 points of D = 32, at most 100x the CPU time of one ``x @ y.T``
+    + 100 ms of CPU time, measured by the grader from outside your process.
 
     Example:
         >>> pairwise_sq_dists(torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0], [1.0, 0.0]]))

@@ -15,14 +15,15 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from grader import protocol
+from grader import cputime, protocol
 from grader.launch import launch_worker
 from grader.outcomes import (
     CallTimedOut,
@@ -119,18 +120,85 @@ class InputAfter:
 
 
 @dataclass(frozen=True)
+class CpuTiming:
+    """CPU time the judge read from the worker's kernel clock around a timed call."""
+
+    reference_s: float
+    """The fastest run of the reference operation on the same inputs."""
+    call_s: float
+    """The student's call (with the little it takes to describe the result)."""
+
+
+@dataclass(frozen=True)
 class Reply:
     """What one call of a student function gave back."""
 
     value: Any
     inputs_after: tuple[InputAfter | None, ...]
-    duration_s: float
     elements_after: dict[str, InputAfter] = field(default_factory=dict)
     """Tensors inside list arguments, keyed ``"<arg index>.<position>"``."""
     extra: dict[str, Any] = field(default_factory=dict)
-    """Probe results: structure, reference_s, write_through."""
+    """Probe results: structure, write_through."""
     fake_clock: dict[str, Any] | None = None
-    """With a fake clock: how often the timed work ran and synchronize was called."""
+    """With a fake clock, counted by the judge: ``calls`` (runs of the work), ``syncs`` and
+    ``syncs_before_call`` (synchronize calls so far at each run)."""
+    cpu: CpuTiming | None = None
+    """With a time reference: what the judge measured (None where it cannot measure)."""
+
+
+MarkHandler = Callable[[dict[str, Any]], dict[str, Any]]
+"""Answers one mark frame of a call in progress (the worker waits for the answer)."""
+
+
+class _Stopwatch:
+    """Reads the worker's CPU clock at each mark of a timed call and at its reply."""
+
+    def __init__(self, clock: Callable[[], int]) -> None:
+        self.clock = clock
+        self.marks: list[tuple[str, int]] = []
+
+    def __call__(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        self.marks.append((str(envelope.get("mark")), self.clock()))
+        return {"op": "go"}
+
+    def result(self) -> CpuTiming | None:
+        """The fastest reference run and the call, once the reply has come (None if the worker
+        did not mark as asked)."""
+        ended = self.clock()
+        names = [name for name, _ in self.marks]
+        if not names or names[-1] != "call" or "reference" not in names:
+            return None
+        times = [at for _, at in self.marks]
+        runs = [b - a for (name, a), b in zip(self.marks, times[1:]) if name == "reference"]
+        return CpuTiming(reference_s=min(runs) / 1e9, call_s=(ended - times[-1]) / 1e9)
+
+
+class _FakeClockDriver:
+    """Hands the worker's fake clock its next interval when the student's fn runs, and counts
+    runs and synchronize calls here, where student code cannot change the count."""
+
+    def __init__(self, intervals: Sequence[float]) -> None:
+        self.intervals = [float(v) for v in intervals]
+        self.calls = 0
+        self.syncs = 0
+        self.syncs_before_call: list[int] = []
+
+    def __call__(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        if envelope.get("mark") == "sync":
+            self.syncs += 1
+            return {"op": "go"}
+        step = self.intervals[self.calls] if self.calls < len(self.intervals) else 1.0
+        self.calls += 1
+        self.syncs_before_call.append(self.syncs)
+        return {"op": "go", "advance": step}
+
+    def facts(self) -> dict[str, Any]:
+        """What the checks of 8.3 read."""
+        return {
+            "calls": self.calls,
+            "syncs": self.syncs,
+            "syncs_before_call": list(self.syncs_before_call),
+        }
 
 
 def _optional_bool(value: Any) -> bool | None:
@@ -215,6 +283,10 @@ class WorkerProcess:
         self._frames: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._output_tail = bytearray()
         self.ready = False
+        self.own_pid: int | None = None
+        """The pid the worker gave in its ready frame (in its own PID namespace)."""
+        self.cpu_clock: Callable[[], int] | None = None
+        """The worker's CPU clock, read from outside (set once it is ready; None elsewhere)."""
         threading.Thread(target=self._read_frames, daemon=True).start()
         threading.Thread(target=self._drain_output, daemon=True).start()
 
@@ -369,6 +441,10 @@ class StudentRunner:
                     + (f"; it printed:\n{tail}" if tail else "")
                 )
             worker.ready = True
+            worker.own_pid = frame[0].get("pid")
+            # Found now, before any student code runs in it: later its process tree is not ours.
+            root, inner = getattr(worker.process, "host_root", lambda: (worker.process.pid, None))()
+            worker.cpu_clock = cputime.clock_for(root, inner)
         return worker
 
     def _retire(self, worker: WorkerProcess) -> None:
@@ -410,9 +486,27 @@ class StudentRunner:
             options=options,
         )
         limit = self.timeout_s if timeout_s is None else timeout_s
+        stopwatch = driver = None
+        if request.get("time_reference") and worker.cpu_clock is not None:
+            stopwatch = _Stopwatch(worker.cpu_clock)
+        elif request.get("time_reference"):
+            if cputime.available():  # it should have been found: never a silent untimed call
+                raise GraderFault("the grader could not find its worker's CPU clock")
+            request.pop("time_reference")  # this platform has none: the check says it skipped
+        if isinstance(request.get("fake_clock"), dict):
+            plan = request["fake_clock"]
+            driver = _FakeClockDriver(plan.get("intervals", []))
+            request["fake_clock"] = {"cuda": bool(plan.get("cuda"))}  # the plan stays here
         if not worker.send(request, blob):
             return self._fail(exercise_id, worker, function, "eof", None, limit)
-        return self._receive(exercise_id, worker, path, function, request["id"], limit)
+        reply = self._receive(
+            exercise_id, worker, path, function, request["id"], limit, marks=stopwatch or driver
+        )
+        if stopwatch is not None:
+            return replace(reply, cpu=stopwatch.result())
+        if driver is not None:
+            return replace(reply, fake_clock=driver.facts())
+        return reply
 
     def iter_calls(
         self,
@@ -515,14 +609,25 @@ class StudentRunner:
         function: str,
         rid: int,
         limit: float,
+        *,
+        marks: MarkHandler | None = None,
     ) -> Reply:
-        kind, frame = worker.wait(limit)
-        if kind != "frame":
-            return self._fail(exercise_id, worker, function, kind, frame, limit)
-        envelope, blob = frame
-        if envelope.get("id") != rid:
-            return self._fail(exercise_id, worker, function, "bad", "replies out of order", limit)
-        return self._reply(exercise_id, path, function, envelope, blob)
+        deadline = time.monotonic() + limit
+        while True:
+            kind, frame = worker.wait(max(0.0, deadline - time.monotonic()))
+            if kind != "frame":
+                return self._fail(exercise_id, worker, function, kind, frame, limit)
+            envelope, blob = frame
+            if envelope.get("id") != rid:
+                return self._fail(
+                    exercise_id, worker, function, "bad", "replies out of order", limit
+                )
+            if "mark" not in envelope:
+                return self._reply(exercise_id, path, function, envelope, blob)
+            if marks is None:
+                return self._fail(exercise_id, worker, function, "bad", "an unasked mark", limit)
+            if not worker.send(marks(envelope)):
+                return self._fail(exercise_id, worker, function, "eof", None, limit)
 
     def _fail(
         self,
@@ -610,10 +715,8 @@ class StudentRunner:
         return Reply(
             value=value,
             inputs_after=after,
-            duration_s=float(envelope.get("duration_s", 0)),
             elements_after=elements,
             extra=dict(envelope.get("extra") or {}),
-            fake_clock=envelope.get("fake_clock"),
         )
 
     def close(self) -> None:

@@ -48,7 +48,9 @@ def main() -> None:
     torch.set_num_threads(1)
     # The first operation on `meta` tensors imports torch._dynamo (about 0.9 s). Pay for it in the
     # background while the first requests (CPU value checks) are served.
-    threading.Thread(target=_warm_meta, daemon=True).start()
+    warmup = threading.Thread(target=_warm_meta, daemon=True)
+    _WARMUP.append(warmup)
+    warmup.start()
     _serve(proto_in, proto_out)
 
 
@@ -57,8 +59,9 @@ def _serve(proto_in: BinaryIO, proto_out: BinaryIO) -> None:
 
     from grader import protocol
 
+    _capture_readers()  # before any student module can patch what they read
     protocol.write_frame(proto_out, {"ready": True, "pid": os.getpid(), "torch": torch.__version__})
-    session = _Session()
+    session = _Session(_Channel(proto_in, proto_out))
     while True:
         try:
             request, blob = protocol.read_frame(proto_in)
@@ -428,6 +431,46 @@ def _warm_meta() -> None:
         sys.setswitchinterval(interval)
 
 
+_READ: dict[str, Any] = {}
+"""torch's own C-level readers of tensor facts (strides, storage, ``_version``, ``.grad``...),
+bound before any student module is imported: patching ``torch.Tensor`` afterwards changes
+nothing the worker reports. (Reaching this dict needs ``sys.modules`` or ``gc``, which the
+reflection rule refuses.)"""
+_WARMUP: list[threading.Thread] = []
+
+
+def _capture_readers() -> None:
+    """Fill :data:`_READ` from ``torch._C.TensorBase`` and ``StorageBase``."""
+    import torch
+
+    tensor = torch._C.TensorBase.__dict__
+    storage = torch._C.StorageBase.__dict__
+    for name in ("stride", "is_contiguous", "untyped_storage", "storage_offset", "detach"):
+        _READ[name] = tensor[name]
+    for name in ("_version", "grad", "requires_grad", "is_leaf", "grad_fn", "device", "dtype",
+                 "shape"):  # fmt: skip
+        _READ[name.lstrip("_")] = tensor[name].__get__
+    _READ["data_ptr"], _READ["nbytes"] = storage["data_ptr"], storage["nbytes"]
+
+
+class _Channel:
+    """The worker's side of a call's marks: at a mark the worker writes a frame and blocks
+    until the judge answers. The judge reads the worker's CPU clock from outside at each mark
+    (nothing here measures time), and hands the fake clock its next interval only when the
+    student's ``fn`` runs (so no planned interval exists in the worker to be read early)."""
+
+    def __init__(self, proto_in: BinaryIO, proto_out: BinaryIO) -> None:
+        self._in, self._out = proto_in, proto_out
+
+    def mark(self, rid: Any, name: str) -> dict[str, Any]:
+        """Tell the judge we reached ``name`` and wait for its answer."""
+        from grader import protocol
+
+        protocol.write_frame(self._out, {"id": rid, "mark": name})
+        answer, _ = protocol.read_frame(self._in)
+        return answer
+
+
 class _ImportFailed(Exception):
     def __init__(self, info: dict[str, Any]) -> None:
         super().__init__(info.get("message", ""))
@@ -435,7 +478,8 @@ class _ImportFailed(Exception):
 
 
 class _Session:
-    def __init__(self) -> None:
+    def __init__(self, channel: _Channel) -> None:
+        self.channel = channel
         self.modules: dict[str, Any] = {}
         self.fresh_imports = 0
 
@@ -444,7 +488,8 @@ class _Session:
         rid = request.get("id")
         if request.get("op") == "ping":
             return {"id": rid, "status": "ok"}, b""
-        clock = _FakeClock(request["fake_clock"]) if request.get("fake_clock") else None
+        mark = functools.partial(self.channel.mark, rid)
+        clock = _FakeClock(request["fake_clock"], mark) if request.get("fake_clock") else None
         try:
             if clock is not None:
                 clock.install()
@@ -478,10 +523,8 @@ class _Session:
         kwargs = {k: _resolve_functions(v, clock) for k, v in kwargs.items()}
         if request.get("backward") is not None:
             request["backward"] = protocol.decode(request["backward"], tensors, tensor_hook=build)
-        envelope, out_blob = _call(function, args, kwargs, request, str(request["path"]))
-        if clock is not None and envelope.get("status") == "ok":
-            envelope["fake_clock"] = clock.report()
-        return envelope, out_blob
+        mark = functools.partial(self.channel.mark, rid)
+        return _call(function, args, kwargs, request, str(request["path"]), mark)
 
     def _load(self, path: str, *, fresh: bool = False, sha256: str | None = None) -> Any:
         if fresh:  # import again, e.g. under a fake clock that `from time import ...` must see
@@ -571,35 +614,40 @@ def _resolve_functions(value: Any, clock: _FakeClock | None = None) -> Any:
         from grader.functions import LIBRARY
 
         if value["__function__"] == "fake_clock_work" and clock is not None:
-            return clock.work
+            return _plain_function(clock.work)
         params = {k: _resolve_functions(v, clock) for k, v in value.get("params", {}).items()}
         return LIBRARY[str(value["__function__"])](**params)
     return value
 
 
-class _FakeClock:
-    """A clock that advances only while the planned work runs, patched over the time module.
+def _plain_function(action: Any) -> Any:
+    """``action`` behind a plain function: no ``__self__`` leading to the grader's objects."""
 
-    ``time.perf_counter`` reads it; ``time.time`` and ``time.monotonic`` stand still, so timing
-    with them measures nothing. With ``cuda`` set, ``torch.cuda.is_available`` says True and
-    ``torch.cuda.synchronize`` is counted.
+    def fn() -> None:
+        action()
+
+    return fn
+
+
+class _FakeClock:
+    """A clock that advances only while the student's ``fn`` runs, patched over the time module.
+
+    ``time.perf_counter`` (and ``timeit.default_timer``, the same clock) read it; ``time.time``
+    and ``time.monotonic`` stand still, so timing with them measures nothing. Each run of the
+    work asks the judge how far to advance: the plan stays in the judge, which also counts the
+    runs and the ``torch.cuda.synchronize`` calls itself. With ``cuda`` set,
+    ``torch.cuda.is_available`` says True and ``synchronize`` is reported to the judge.
     """
 
-    def __init__(self, plan: dict[str, Any]) -> None:
-        self.intervals = [float(v) for v in plan.get("intervals", [])]
+    def __init__(self, plan: dict[str, Any], mark: Any) -> None:
         self.cuda = bool(plan.get("cuda"))
         self.now = 1000.0
-        self.calls = 0
-        self.syncs = 0
-        self.syncs_before_call: list[int] = []
+        self._mark = mark
         self.saved: list[tuple[Any, str, Any]] = []
 
     def work(self) -> None:
-        """The function being timed: advances the clock by the next planned interval."""
-        step = self.intervals[self.calls] if self.calls < len(self.intervals) else 1.0
-        self.calls += 1
-        self.syncs_before_call.append(self.syncs)
-        self.now += step
+        """The function being timed: advances the clock by what the judge says."""
+        self.now += float(self._mark("work").get("advance", 1.0))
 
     def _patch(self, owner: Any, name: str, value: Any) -> None:
         self.saved.append((owner, name, getattr(owner, name)))
@@ -607,9 +655,13 @@ class _FakeClock:
 
     def install(self) -> None:
         """Patch time (and torch.cuda when asked) before the student's module is imported."""
+        import timeit
+
         import torch
 
         self._patch(time, "perf_counter", lambda: self.now)
+        self._patch(time, "perf_counter_ns", lambda: int(self.now * 1e9))
+        self._patch(timeit, "default_timer", time.perf_counter)
         self._patch(time, "time", lambda: 1.7e9)
         self._patch(time, "monotonic", lambda: 5.0)
         if self.cuda:
@@ -617,7 +669,7 @@ class _FakeClock:
             self._patch(torch.cuda, "synchronize", self._synchronize)
 
     def _synchronize(self, *args: Any, **kwargs: Any) -> None:
-        self.syncs += 1
+        self._mark("sync")
 
     def uninstall(self) -> None:
         """Put every patched attribute back."""
@@ -625,38 +677,36 @@ class _FakeClock:
             owner, name, value = self.saved.pop()
             setattr(owner, name, value)
 
-    def report(self) -> dict[str, Any]:
-        """Facts for the judge: how often the work ran and synchronize was called."""
-        return {
-            "calls": self.calls,
-            "syncs": self.syncs,
-            "syncs_before_call": self.syncs_before_call,
-        }
-
 
 def _storage_ptr(tensor: Any) -> int | None:
-    if tensor.device.type == "meta":
+    if _READ["device"](tensor).type == "meta":
         return None
     try:
-        return int(tensor.untyped_storage().data_ptr())
+        return int(_READ["data_ptr"](_READ["untyped_storage"](tensor)))
     except Exception:
         return None
 
 
 def _call(
-    function: Any, args: list[Any], kwargs: dict[str, Any], request: dict[str, Any], path: str
+    function: Any,
+    args: list[Any],
+    kwargs: dict[str, Any],
+    request: dict[str, Any],
+    path: str,
+    mark: Any,
 ) -> tuple[dict[str, Any], bytes]:
     import torch
 
     from grader import protocol
 
+    read = _READ
     rid = request.get("id")
     inputs = [a if isinstance(a, torch.Tensor) else None for a in args]
-    versions = [t._version if t is not None else None for t in inputs]
+    versions = [read["version"](t) if t is not None else None for t in inputs]
     pointers = [_storage_ptr(t) if t is not None else None for t in inputs]
     # Tensors inside list/tuple arguments (e.g. the params of an optimizer step), by "i.j".
     elements = {
-        f"{i}.{j}": (t, t._version, _storage_ptr(t))
+        f"{i}.{j}": (t, read["version"](t), _storage_ptr(t))
         for i, a in enumerate(args)
         if isinstance(a, (list, tuple))
         for j, t in enumerate(a)
@@ -664,18 +714,14 @@ def _call(
     }
     context = torch.no_grad() if request.get("context") == "no_grad" else nullcontext()
     structure_before = _structure(args[0]) if request.get("probe_structure") and args else None
-    reference_s = (
-        _time_reference(str(request["time_reference"]), args)
-        if request.get("time_reference")
-        else None
-    )
-    started = time.perf_counter()
+    if request.get("time_reference"):
+        # Timed from outside: the judge reads our CPU clock at each mark and at the reply.
+        _run_references(str(request["time_reference"]), args, mark)
     try:
         with context:
             value = function(*args, **kwargs)
     except BaseException as exc:
         return {"id": rid, "status": "raised", "error": _error_info(exc, path)}, b""
-    duration = time.perf_counter() - started
     grad_output = request.get("backward")
     if grad_output is not None:
         # Gradients can't cross the process boundary: run backward here, return the inputs' .grad.
@@ -690,16 +736,18 @@ def _call(
 
     def describe(tensor: torch.Tensor) -> dict[str, Any]:
         ptr = _storage_ptr(tensor)
+        grad_fn = read["grad_fn"](tensor)
         facts: dict[str, Any] = {
-            "shape": [int(s) for s in tensor.shape],
-            "dtype": protocol.dtype_name(tensor.dtype),
-            "device": str(tensor.device),
-            "strides": [int(s) for s in tensor.stride()],
-            "contiguous": bool(tensor.is_contiguous()),
-            "storage_nbytes": int(tensor.untyped_storage().nbytes()),
-            "requires_grad": bool(tensor.requires_grad),
-            "is_leaf": bool(tensor.is_leaf),
-            "grad_fn": type(tensor.grad_fn).__name__ if tensor.grad_fn is not None else None,
+            "shape": [int(s) for s in read["shape"](tensor)],
+            "dtype": protocol.dtype_name(read["dtype"](tensor)),
+            "device": str(read["device"](tensor)),
+            "strides": [int(s) for s in read["stride"](tensor)],
+            "storage_offset": int(read["storage_offset"](tensor)),
+            "contiguous": bool(read["is_contiguous"](tensor)),
+            "storage_nbytes": int(read["nbytes"](read["untyped_storage"](tensor))),
+            "requires_grad": bool(read["requires_grad"](tensor)),
+            "is_leaf": bool(read["is_leaf"](tensor)),
+            "grad_fn": type(grad_fn).__name__ if grad_fn is not None else None,
             "is_arg": next((i for i, t in enumerate(inputs) if t is tensor), None),
             "shares_storage_with": [
                 i for i, p in enumerate(pointers) if p is not None and ptr is not None and p == ptr
@@ -715,7 +763,7 @@ def _call(
         for i, t in enumerate(inputs):
             ptr = pointers[i]
             if t is not None and ptr is not None:
-                size = int(t.untyped_storage().nbytes())
+                size = int(read["nbytes"](read["untyped_storage"](t)))
                 if ptr <= start < ptr + max(size, 1):
                     shares.append(i)
         return {"shares_storage_with": shares, "writeable": bool(array.flags.writeable)}
@@ -754,8 +802,6 @@ def _call(
             "containers_unchanged": _structure(args[0]) == structure_before,
             "same_object": _same_leaves(args[0], value),
         }
-    if reference_s is not None:
-        extra["reference_s"] = reference_s
     if request.get("probe_write_through"):
         extra["write_through"] = _writes_through(value, inputs[0] if inputs else None)
     envelope = {
@@ -765,7 +811,6 @@ def _call(
         "extra": extra,
         "inputs_after": after,
         "elements_after": elements_after,
-        "duration_s": duration,
     }
     return envelope, blob
 
@@ -799,17 +844,22 @@ def _same_leaves(before: Any, after: Any, path: str = "") -> dict[str, bool]:
     return out
 
 
-def _time_reference(name: str, args: list[Any]) -> float:
-    """The best of 3 timings of a named reference operation on the same arguments."""
+REFERENCE_RUNS = 3
+"""Runs of the reference operation before a timed call; the judge keeps the fastest."""
+
+
+def _run_references(name: str, args: list[Any], mark: Any) -> None:
+    """Run a named reference operation on the call's own arguments between marks, then mark
+    the start of the call. Nothing is timed here: the judge reads our CPU clock at the marks."""
     from grader.functions import TIMING_REFERENCES
 
+    for thread in _WARMUP:  # its CPU time must not land inside a measurement
+        thread.join()
     reference = TIMING_REFERENCES[name]
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
+    for _ in range(REFERENCE_RUNS):
+        mark("reference")
         reference(*args)
-        best = min(best, time.perf_counter() - started)
-    return best
+    mark("call")
 
 
 def _writes_through(value: Any, tensor: Any) -> bool:
@@ -828,15 +878,18 @@ def _writes_through(value: Any, tensor: Any) -> bool:
 
 
 def _after_facts(encoder: Any, tensor: Any, version: int, with_value: bool) -> dict[str, Any]:
-    """Facts about an input tensor right after the call."""
-    grad = tensor.grad if tensor.is_leaf else None
+    """Facts about an input tensor right after the call (read with the captured readers)."""
+    read = _READ
+    leaf = bool(read["is_leaf"](tensor))
+    grad = read["grad"](tensor) if leaf else None
+    grad_fn = read["grad_fn"](tensor)
     return {
-        "value": encoder.encode(tensor.detach()) if with_value else None,
-        "version_delta": int(tensor._version - version),
-        "requires_grad": bool(tensor.requires_grad),
-        "is_leaf": bool(tensor.is_leaf),
-        "grad_fn": type(tensor.grad_fn).__name__ if tensor.grad_fn is not None else None,
-        "grad": encoder.encode(grad.detach()) if grad is not None else None,
+        "value": encoder.encode(read["detach"](tensor)) if with_value else None,
+        "version_delta": int(read["version"](tensor) - version),
+        "requires_grad": bool(read["requires_grad"](tensor)),
+        "is_leaf": leaf,
+        "grad_fn": type(grad_fn).__name__ if grad_fn is not None else None,
+        "grad": encoder.encode(read["detach"](grad)) if grad is not None else None,
     }
 
 

@@ -96,6 +96,12 @@ class ForkedWorker:
             time.sleep(0.002)
         return code
 
+    def host_root(self) -> tuple[int, int]:
+        """Where the judge finds this worker among the host's processes: the pid of the
+        process it started for the zygote, and the worker's pid as the zygote knows it."""
+        process = self._zygote.process
+        return (process.pid if process is not None else -1), self.pid
+
     def kill(self) -> None:
         """Have the zygote kill the worker (and, in a sandbox, its whole PID namespace)."""
         with contextlib.suppress(OSError):
@@ -109,9 +115,7 @@ class Zygote:
     being graded); nothing is writable.
     """
 
-    def __init__(
-        self, cwd: Path, *, isolation: Isolation, readable: Sequence[Path] = ()
-    ) -> None:
+    def __init__(self, cwd: Path, *, isolation: Isolation, readable: Sequence[Path] = ()) -> None:
         self.isolation = isolation
         self._folder: str | None = tempfile.mkdtemp(prefix="tensorgrade-zygote-")
         runtime = None

@@ -66,6 +66,10 @@ def rolling_mean(x: Tensor, window: int) -> Tensor:
 
     Not allowed: Python loops (a loop over 10^6 values takes seconds).
 
+    Time budget: on 10^6 float32 values with window 100, at most 100x the CPU time of one pass
+    over ``x`` (``x.sum()``) + 0.5 s of CPU time, measured by the grader from outside your
+    process; the values must then be right to within 1e-3.
+
     Example:
         >>> rolling_mean(torch.tensor([1.0, 2.0, 3.0, 4.0]), 2)
         tensor([1.5000, 2.5000, 3.5000])

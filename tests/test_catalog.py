@@ -67,3 +67,30 @@ def test_select_rejects_unknown_ids():
     with pytest.raises(KeyError):
         catalog.select(["0.0"])
     assert [e.id for e in catalog.select(["3.4", "1.1"])] == ["1.1", "3.4"]
+
+
+def _timed_exercises() -> set[str]:
+    """Exercise ids with a ``@check(id, kind="time")``, read from the check files' text."""
+    found = set()
+    for path in [*CHECKS_DIR.glob("m*.py"), *(CHECKS_DIR / "hidden").glob("m*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check":
+                kinds = [k.value for k in node.keywords if k.arg == "kind"]
+                if kinds and isinstance(kinds[0], ast.Constant) and kinds[0].value == "time":
+                    found.add(node.args[0].value)  # type: ignore[attr-defined]
+    return found
+
+
+def test_every_time_budget_is_stated_in_its_contract():
+    """An exercise with a time check says its input size and allowed factor in its docstring."""
+    timed = _timed_exercises()
+    assert timed == {"3.3", "3.4", "3.5", "5.3", "8.2"}
+    for exercise in catalog.CATALOG:
+        tree = ast.parse((STUBS / exercise.filename).read_text())
+        doc = next(
+            ast.get_docstring(n) or ""
+            for n in tree.body
+            if isinstance(n, ast.FunctionDef) and n.name == exercise.name
+        )
+        stated = "Time budget:" in doc and "100x" in doc and "CPU time" in doc
+        assert stated == (exercise.id in timed), exercise.id

@@ -7,9 +7,11 @@ the judge on plain tensors rebuilt from the worker's bytes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pytest
 import torch
 
 from grader.outcomes import CheckFailed
@@ -193,17 +195,83 @@ def call_on_device(student: Any, device: str, /, *args: Any, **kwargs: Any) -> A
         ) from None
 
 
-def expect_within_budget(
-    reply: Any, *, what: str, times: float = 20.0, floor_s: float = 0.05, hint: str = ""
-) -> None:
-    """The call took at most ``times`` x the reference timed in the worker, plus ``floor_s``."""
-    reference = float(reply.extra.get("reference_s", 0.0))
-    budget = times * reference + floor_s
-    if reply.duration_s > budget:
+def expect_view_of_input(out, *, what: str, source: torch.Tensor | None = None) -> None:
+    """Fail unless the result shares storage with argument 0.
+
+    With ``source`` (argument 0 as the judge sent it, a plain contiguous tensor), the worker's
+    claim is checked against data too: the claimed strides and offset, applied to the input's
+    own values, must give exactly the values returned, within a storage of the input's size.
+    A copy described as a view (facts rewritten in the worker) does not survive this.
+    """
+    if 0 not in out.facts.get("shares_storage_with", []):
+        raise CheckFailed(f"{what} is a copy: it must be a view sharing the input's memory.")
+    if source is not None and out.data is not None:
+        expect_shows_input_bytes(out, source, what=what)
+
+
+def expect_shows_input_bytes(out, source: torch.Tensor, *, what: str) -> None:
+    """The returned view, rebuilt from ``source``'s memory with the facts the worker sent,
+    equals the values it sent; otherwise those facts are not believed."""
+    flat = source.detach().contiguous().reshape(-1)
+    facts = out.facts
+    try:
+        if facts.get("storage_nbytes") != flat.numel() * flat.element_size():
+            raise ValueError("storage size")
+        rebuilt = torch.as_strided(
+            flat, facts["shape"], facts["strides"], int(facts.get("storage_offset", 0))
+        )
+        believable = torch.equal(rebuilt, out.data)
+    except (KeyError, RuntimeError, TypeError, ValueError):
+        believable = False
+    if not believable:
         raise CheckFailed(
-            f"{what} took {reply.duration_s * 1000:.0f} ms, over its budget of "
-            f"{budget * 1000:.0f} ms ({times:g}x a vectorised pass of {reference * 1000:.1f} ms "
-            f"+ {floor_s * 1000:.0f} ms)." + (f" Hint: {hint}" if hint else "")
+            f"{what} was reported as a view of the input, but its values are not the input's "
+            "memory seen through the reported strides: the grader does not believe the report."
+        )
+
+
+TIME_RETRIES = 2
+"""More runs of a call that was over budget but not far over (its fastest run counts)."""
+
+
+def expect_within_budget(
+    reply: Any,
+    *,
+    what: str,
+    times: float,
+    floor_s: float,
+    hint: str = "",
+    again: Callable[[], Any] | None = None,
+) -> None:
+    """The call's CPU time is at most ``times`` x the fastest reference run + ``floor_s``.
+
+    Both are read by the judge from the worker's kernel CPU clock (see grader.cputime), so a
+    busy machine or a patched clock in the worker changes nothing. A call over budget but under
+    4x the budget is run again (``again``) up to :data:`TIME_RETRIES` times and its fastest run
+    counts. Where no outside clock exists the check is skipped, saying so.
+    """
+    cpu = reply.cpu
+    if cpu is None:
+        pytest.skip(
+            "time budgets are measured from outside the worker, which needs Linux: "
+            "this check did not run here"
+        )
+    reference, call = cpu.reference_s, cpu.call_s
+    for _ in range(TIME_RETRIES):
+        if call <= times * reference + floor_s or again is None:
+            break
+        if call > 4 * (times * reference + floor_s):
+            break  # a loop, not noise: more runs only cost time
+        retry = again().cpu
+        if retry is not None:
+            reference, call = min(reference, retry.reference_s), min(call, retry.call_s)
+    budget = times * reference + floor_s
+    if call > budget:
+        raise CheckFailed(
+            f"{what} took {call * 1000:.0f} ms of CPU time, over its budget of "
+            f"{budget * 1000:.0f} ms ({times:g}x a vectorised reference pass over the same "
+            f"input, {reference * 1000:.1f} ms, + {floor_s * 1000:.0f} ms)."
+            + (f" Hint: {hint}" if hint else "")
         )
 
 

@@ -10,16 +10,12 @@ from grader.checks.expect import (
     expect_close,
     expect_input_unchanged,
     expect_raises,
+    expect_shows_input_bytes,
     expect_tensor,
+    expect_view_of_input,
 )
 from grader.checks.inputs import fill, on
 from grader.outcomes import CheckFailed
-
-
-def expect_view_of_input(out, *, what: str) -> None:
-    """Fail unless the result shares storage with argument 0."""
-    if 0 not in out.facts.get("shares_storage_with", []):
-        raise CheckFailed(f"{what} is a copy: it must be a view sharing the input's memory.")
 
 
 def expect_new_memory(out, *, what: str) -> None:
@@ -46,7 +42,7 @@ def check_to_channels_first_view_or_copy(student, gen):
     x = fill((2, 3, 4, 5), gen)
     view = student(x)
     expect_close(view, x.permute(0, 3, 1, 2), what="to_channels_first(x)")
-    expect_view_of_input(view, what="to_channels_first(x, contiguous=False)")
+    expect_view_of_input(view, what="to_channels_first(x, contiguous=False)", source=x)
     copy = student(x, contiguous=True)
     expect_close(copy, x.permute(0, 3, 1, 2), what="to_channels_first(x, contiguous=True)")
     expect_new_memory(copy, what="to_channels_first(x, contiguous=True)")
@@ -137,6 +133,8 @@ def expect_broadcast_view(out, x: torch.Tensor, shape: tuple[int, ...], *, what:
         expect_view_of_input(out, what=what)
         if out.facts.get("storage_nbytes") != x.untyped_storage().nbytes():
             raise CheckFailed(f"{what} allocated new memory: use expand, not repeat.")
+        if x.is_contiguous():  # the input as sent: its memory is known here
+            expect_shows_input_bytes(out, x, what=what)
     strides = out.facts.get("strides", [])
     offset = len(shape) - x.dim()
     for i, size in enumerate(x.shape):

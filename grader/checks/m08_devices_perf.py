@@ -16,6 +16,7 @@ from grader.checks.expect import (
     expect_equal,
     expect_raises,
     expect_tensor,
+    expect_within_budget,
 )
 from grader.checks.inputs import fill, on
 from grader.outcomes import CheckFailed
@@ -174,17 +175,19 @@ def check_rolling_mean_has_no_python_loops(student, gen):
 
 @check("8.2", kind="time", points=0.5)
 def check_rolling_mean_fast_on_a_million_values(student, gen):
-    """10^6 float32 values, window 100: within 20x a vectorised pass + 1 s, to within 1e-3"""
+    """10^6 float32 values, window 100: within 100x a pass + 0.5 s of CPU, to within 1e-3"""
     x = fill((10**6,), gen, low=0, high=1)
     reply = student.call_with({"time_reference": "sum"}, x, 100)
     expected = x.to(torch.float64).unfold(0, 100, 1).mean(1).float()
     expect_close(reply.value, expected, rtol=0, atol=1e-3, what="rolling_mean(x of 10^6, 100)")
-    budget = 20 * float(reply.extra.get("reference_s", 0.0)) + 1.0
-    if reply.duration_s > budget:
-        raise CheckFailed(
-            f"rolling_mean on 10^6 values took {reply.duration_s:.2f} s, over the "
-            f"budget of {budget:.2f} s: avoid Python loops (use unfold)."
-        )
+    expect_within_budget(
+        reply,
+        what="rolling_mean on 10^6 values",
+        times=100.0,
+        floor_s=0.5,
+        hint="a Python loop over windows takes minutes; x.unfold views every window at once.",
+        again=lambda: student.call_with({"time_reference": "sum", "values": False}, x, 100),
+    )
 
 
 @check("8.2", kind="device", points=0.5)
