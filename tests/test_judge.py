@@ -8,7 +8,7 @@ from grader import seeding
 from grader.catalog import CATALOG
 from grader.judge import UsageError, resolve_devices
 from grader.submission import SubmissionError
-from tests.conftest import SEED, SOLUTIONS, STUBS, by_id, grade
+from tests.conftest import ROOT, SEED, SOLUTIONS, STUBS, by_id, grade
 
 
 def test_solutions_score_full_marks(solutions_report):
@@ -117,3 +117,22 @@ def test_every_meta_safe_exercise_has_a_device_round(solutions_report):
         kinds = {c.kind for c in by_exercise[exercise.id].checks}
         if exercise.meta_safe:
             assert "device" in kinds, exercise.id
+
+
+def test_no_hidden_input_can_reach_a_visible_message(tmp_path):
+    """A function that replays what it was called with (the corpus's hidden_input_replay) only
+    ever shows visible checks inputs of visible checks: hidden checks all run after them."""
+    import re
+
+    from tests.conftest import make_submission
+
+    attack = (ROOT / "tests" / "adversarial" / "cases" / "hidden_input_replay.py").read_text()
+    folder = make_submission(tmp_path / "s", append={"m03_broadcasting": attack})
+    report = grade(folder, exercises=["3.3", "3.4"], seed=SEED, reveal_hidden=True)
+    calls = {"visible": [], "hidden": []}
+    for check in report.checks:
+        found = re.search(r"call (\d+);", check.message or "")
+        if check.exercise_id == "3.3" and found:
+            calls[check.visibility].append(int(found.group(1)))
+    assert calls["visible"] and calls["hidden"]
+    assert max(calls["visible"]) < min(calls["hidden"])

@@ -6,12 +6,17 @@ names) with the attack it tries in its docstring and its required outcome in con
 ``ATTACKED`` (exercises that must score 0), ``FORGES_SCORE`` (the reduced tier must also hold;
 otherwise the case is about containment, which only the full tier promises),
 ``LEAVES_PROCESSES`` / ``MARKER`` / ``NEEDS_LISTENER`` (what escape to look for), ``EXTRA_FILES``,
-``REPLACES_MODULE`` (the case is the whole module, not appended to the solutions).
+``REPLACES_MODULE`` (the case is the whole module, not appended to the solutions), ``REFUSED``
+(what the reflection rule must refuse before it runs: ``"module"`` for every graded exercise of
+the case's module, or a tuple of exercise ids), ``LOSES`` (checks, by id, that must not pass
+although the exercise keeps its other points).
 Placeholders ``PORT`` and ``GRADEBOOK_PATH`` are filled in with the test's listener and the
 batch's gradebook.
 
-Required of every case that runs at a tier: attacked exercises score 0, the case's own exercise
-(when not attacked) and a control exercise of another module keep full marks. Required of the
+Required of every case that runs at a tier: attacked exercises score 0, refused exercises (and
+only those, of the case's module) are recorded ``forbidden`` and the submission ``flagged``, the
+checks a case loses do not pass, the case's own exercise (when not attacked, refused or losing a
+check) and a control exercise of another module keep full marks. Required of the
 batch: every control student, graded after the attacks by the same judges (ids that slug alike,
 one called ``index``), keeps full marks with export files of their own; every stored report
 says the tier asked for; the gradebook's rows do not change after the command returns; nothing
@@ -43,7 +48,13 @@ pytestmark = pytest.mark.slow
 CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
 CALL_TIMEOUT_S = 3.0
 FULL = sandbox.probe("auto").tier == "full"
-EXERCISE_OF_MODULE = {"m01_creation": "1.1", "m03_broadcasting": "3.3"}
+EXERCISE_OF_MODULE = {
+    "m01_creation": "1.1",
+    "m02_views": "2.3",
+    "m03_broadcasting": "3.3",
+    "m06_dtypes_memory": "6.1",
+    "m08_devices_perf": "8.2",
+}
 CONTROLS = ("zz-control", "zz-index", "zz-a b", "zz-a_b", "zz-A_B")
 """Control students, sorted after every attack (intake order), plain reference solutions. The
 last three slug alike; "index" (after its prefix is dropped below) is a name the exports use."""
@@ -61,6 +72,18 @@ class Case:
     needs_listener: bool = False
     extra_files: dict[str, str] = field(default_factory=dict)
     replaces_module: bool = False
+    refused: str | tuple[str, ...] = ()
+    loses: tuple[str, ...] = ()
+
+    @property
+    def own(self) -> str:
+        return EXERCISE_OF_MODULE[self.module]
+
+    def refuses(self, exercise: str) -> bool:
+        """Whether the reflection rule must refuse this exercise of the case's module."""
+        if BY_ID[exercise].module != self.module:
+            return False
+        return self.refused == "module" or exercise in self.refused
 
     @property
     def control(self) -> str:
@@ -89,11 +112,13 @@ def load(path: Path) -> Case:
         needs_listener=bool(values.get("NEEDS_LISTENER")),
         extra_files=dict(values.get("EXTRA_FILES", {})),
         replaces_module=bool(values.get("REPLACES_MODULE")),
+        refused=values.get("REFUSED", ()),
+        loses=tuple(values.get("LOSES", ())),
     )
 
 
-def test_the_corpus_covers_at_least_33_attacks():
-    assert len(CASES) >= 33
+def test_the_corpus_covers_at_least_40_attacks():
+    assert len(CASES) >= 40
     for path in CASES:
         case = load(path)
         assert ast.get_docstring(ast.parse(path.read_text())), path.name
@@ -155,6 +180,8 @@ class BatchRun:
     tier: str
     cases: tuple[Case, ...]
     scores: dict[str, dict[str, tuple[float, float]]]
+    exercise_statuses: dict[str, dict[str, str]]
+    check_outcomes: dict[str, dict[str, str]]
     tiers: dict[str, str]
     statuses: dict[str, str]
     rows_after_return: list[tuple]
@@ -201,7 +228,9 @@ def batch(request, tmp_path_factory) -> BatchRun:
             )  # fmt: skip
         for name in CONTROLS:
             make_submission(submissions / name.replace("zz-index", "index"))
-        exercises = sorted({e for c in cases for e in (*c.attacked, c.control)} | {"1.1", "3.3"})
+        exercises = sorted(
+            {e for c in cases for e in (*c.attacked, c.control, c.own)} | {"1.1", "3.3"}
+        )
         only = [a for e in exercises for a in ("--only", e)]
         flags = ["--require-isolation", "full"] if tier == "full" else []
         result = subprocess.run(
@@ -223,14 +252,23 @@ def batch(request, tmp_path_factory) -> BatchRun:
         db.row_factory = sqlite3.Row
         submitted = db.execute("SELECT student, status, tier FROM submissions").fetchall()
         scores: dict[str, dict[str, tuple[float, float]]] = {}
-        for row in db.execute("SELECT student, exercise_id, score, max_score FROM exercises"):
+        exercise_statuses: dict[str, dict[str, str]] = {}
+        for row in db.execute(
+            "SELECT student, exercise_id, score, max_score, status FROM exercises"
+        ):
             scores.setdefault(row["student"], {})[row["exercise_id"]] = (
                 row["score"], row["max_score"]
             )  # fmt: skip
+            exercise_statuses.setdefault(row["student"], {})[row["exercise_id"]] = row["status"]
+        check_outcomes: dict[str, dict[str, str]] = {}
+        for row in db.execute("SELECT student, check_id, outcome FROM checks"):
+            check_outcomes.setdefault(row["student"], {})[row["check_id"]] = row["outcome"]
     return BatchRun(
         tier=tier,
         cases=cases,
         scores=scores,
+        exercise_statuses=exercise_statuses,
+        check_outcomes=check_outcomes,
         tiers={r["student"]: r["tier"] for r in submitted},
         statuses={r["student"]: r["status"] for r in submitted},
         rows_after_return=rows_after_return,
@@ -251,11 +289,22 @@ def test_case_gets_its_required_outcome(path, batch):
     scores = batch.scores[case.student]
     for exercise in case.attacked:
         assert scores[exercise][0] == 0, (exercise, scores[exercise])
+    statuses = batch.exercise_statuses[case.student]
+    refused = {e for e in statuses if case.refuses(e)}
+    assert {e for e, status in statuses.items() if status == "forbidden"} == refused
+    if refused:
+        assert batch.statuses[case.student] == "flagged"
+    outcomes = batch.check_outcomes[case.student]
+    for check in case.loses:
+        assert outcomes[check] != "passed", (check, outcomes[check])
     control = scores[case.control]
     assert control[0] == control[1], f"the control exercise lost points: {control}"
-    own = EXERCISE_OF_MODULE[case.module]
-    if own not in case.attacked:
-        assert scores[own][0] == scores[own][1], f"{own} lost points: {scores[own]}"
+    losing = {check.split("::")[0] for check in case.loses}
+    if case.own not in case.attacked and case.own not in refused | losing:
+        assert scores[case.own][0] == scores[case.own][1], f"lost points: {scores[case.own]}"
+    if case.own in losing:  # only the named checks: every other check of it passed
+        lost = {c for c, o in outcomes.items() if c.startswith(case.own + "::") and o != "passed"}
+        assert lost == set(case.loses), lost
     assert batch.statuses[case.student] != "grader_error", "an attack passed for a grader fault"
 
 
@@ -278,6 +327,10 @@ def test_every_submission_ran_at_the_tier_asked_for(batch):
     assert f"{batch.tier} (" in page
 
 
+def test_no_escape_sequence_reaches_the_instructors_terminal(batch):
+    assert "\x1b" not in batch.output and "\x07" not in batch.output
+
+
 def test_the_gradebook_does_not_change_after_the_batch_returns(batch):
     assert batch.rows_after_return == batch.rows_later
 
@@ -293,3 +346,44 @@ def test_nothing_escaped_the_full_sandbox(batch):
         pytest.skip("the reduced tier does not contain the network or the file system")
     assert batch.connections == 0, "the sandbox reached the host's network"
     assert not batch.markers, f"written on the host: {batch.markers}"
+
+
+RUN_CASES = (
+    "coding_cookie",
+    "rebind_in_if_block",
+    "alias_banned_call",
+    "replace_call_handler",
+    "fake_clock_self",
+    "patch_perf_counter",
+    "hidden_input_replay",
+    "terminal_injection",
+    "caller_frames",
+    "gc_scan",
+)
+"""The attacks on what the judge believes (issue "The judge decides what runs"), also through
+the command a student runs: ``grade run``, in text (what a terminal shows) and in JSON."""
+
+
+@pytest.mark.parametrize("stem", RUN_CASES)
+def test_case_gets_its_outcome_through_grade_run(stem, tmp_path):
+    case = load(Path(__file__).parent / "cases" / f"{stem}.py")
+    where = "replace" if case.replaces_module else "append"
+    folder = make_submission(tmp_path / "s", **{where: {case.module: case.path.read_text()}})
+    exercises = sorted({*case.attacked, case.own, case.control})
+    command = [sys.executable, "-m", "grader", "run", *exercises, "--submission", str(folder)]
+    command += ["--timeout", str(CALL_TIMEOUT_S), "--seed", "7", "--json", str(tmp_path / "r.json")]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode in (0, 1), result.stderr
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout
+    report = json.loads((tmp_path / "r.json").read_text())
+    results = {e["id"]: e for e in report["exercises"]}
+    for exercise in case.attacked:
+        assert results[exercise]["score"] == 0, exercise
+    refused = {e for e in results if case.refuses(e)}
+    assert {e for e, r in results.items() if r["status"] == "forbidden"} == refused
+    if refused:
+        assert "refused" in result.stdout  # said in the student's own report
+    outcomes = {c["id"]: c["outcome"] for e in report["exercises"] for c in e["checks"]}
+    assert all(outcomes[check] != "passed" for check in case.loses)
+    control = results[case.control]
+    assert control["score"] == control["max_score"]

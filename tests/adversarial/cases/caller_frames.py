@@ -3,6 +3,7 @@
 MODULE = "m03_broadcasting"
 ATTACKED = ("3.3",)
 FORGES_SCORE = True
+REFUSED = ("3.3",)  # by the reflection rule, before it runs
 
 import sys
 

@@ -4,6 +4,7 @@ dies, writing a marker, so that killing one at a time never ends them."""
 MODULE = "m01_creation"
 ATTACKED = ()
 FORGES_SCORE = False  # only the full tier promises that nothing outlives the submission
+REFUSED = "module"  # by the reflection rule, before it runs
 LEAVES_PROCESSES = True
 MARKER = "/tmp/tg-adv-chain-marker"
 

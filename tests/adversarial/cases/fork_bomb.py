@@ -3,6 +3,7 @@
 MODULE = "m01_creation"
 ATTACKED = ("1.1",)
 FORGES_SCORE = True
+REFUSED = "module"  # by the reflection rule, before it runs
 LEAVES_PROCESSES = True
 
 import ctypes

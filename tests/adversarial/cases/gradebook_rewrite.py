@@ -5,6 +5,7 @@ the gradebook could not even be opened, so the own exercise's points prove it ou
 MODULE = "m01_creation"
 ATTACKED = ()
 FORGES_SCORE = False  # at the reduced tier the instructor's files are readable (SECURITY.md)
+REFUSED = "module"  # by the reflection rule, before it runs
 LEAVES_PROCESSES = True
 
 import ctypes

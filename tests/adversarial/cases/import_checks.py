@@ -3,6 +3,7 @@
 MODULE = "m03_broadcasting"
 ATTACKED = ("3.3",)
 FORGES_SCORE = False  # the reduced tier does not hide the installed grader (SECURITY.md)
+REFUSED = "module"  # by the reflection rule, before it runs
 
 from grader.checks import oracles
 

@@ -3,6 +3,7 @@
 MODULE = "m03_broadcasting"
 ATTACKED = ("3.3",)
 FORGES_SCORE = False  # at the reduced tier it can signal the instructor's processes (SECURITY.md)
+REFUSED = "module"  # by the reflection rule, before it runs
 
 import os
 import signal

@@ -3,6 +3,7 @@
 MODULE = "m03_broadcasting"
 ATTACKED = ("3.3",)
 FORGES_SCORE = False  # the reduced tier shares the network (SECURITY.md)
+REFUSED = "module"  # by the reflection rule, before it runs
 NEEDS_LISTENER = True
 
 import socket

@@ -3,6 +3,7 @@
 MODULE = "m03_broadcasting"
 ATTACKED = ("3.3",)
 FORGES_SCORE = False  # the reduced tier can read what the instructor's user can (SECURITY.md)
+REFUSED = ("3.3",)  # by the reflection rule, before it runs
 
 import pathlib
 import sys

@@ -5,6 +5,7 @@ folder. The call returns the right answer only if every write failed."""
 MODULE = "m01_creation"
 ATTACKED = ()
 FORGES_SCORE = False  # containment: only the full tier promises read-only host folders
+REFUSED = "module"  # by the reflection rule, before it runs
 
 import ctypes
 import os

@@ -4,6 +4,7 @@ tamper with whatever runs next; the call itself returns the right answer."""
 MODULE = "m01_creation"
 ATTACKED = ()
 FORGES_SCORE = True
+REFUSED = "module"  # by the reflection rule, before it runs
 LEAVES_PROCESSES = True
 MARKER = "/tmp/tg-adv-daemon-marker"
 

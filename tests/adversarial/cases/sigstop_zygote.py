@@ -4,6 +4,7 @@ SIGSTOP, so that every later submission of the class would hang and get 0."""
 MODULE = "m03_broadcasting"
 ATTACKED = ("3.3",)
 FORGES_SCORE = True  # at both tiers the next student must not pay: a stopped zygote is replaced
+REFUSED = "module"  # by the reflection rule, before it runs
 
 import os
 import signal

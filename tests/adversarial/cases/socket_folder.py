@@ -5,6 +5,7 @@ the right answer only if none of them is writable."""
 MODULE = "m01_creation"
 ATTACKED = ()
 FORGES_SCORE = False  # containment: at the reduced tier every folder of the user is writable
+REFUSED = "module"  # by the reflection rule, before it runs
 
 import os
 
