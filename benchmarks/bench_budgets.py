@@ -3,11 +3,11 @@
 Each timed exercise is called through the grader's own runner exactly as its time check calls
 it (same input sizes, same reference pass, CPU time read by the judge from the worker's kernel
 clock), for vectorised answers (the solution and the unusual ones we know) and for Python loops
-over elements, first on a quiet machine, then with one spinning process per core. The loops go
-over elements in small chunks (the fastest loops there are, so the figures are a lower bound on
-how far loops fail). Prints, per answer, the median over ``--repeat`` runs of
-budget / CPU time (fair answers: the margin, target >= 5) or CPU time / budget (loops: the
-overrun, target >= 10).
+over elements (pixels, pairs of points, rows, windows), first on a quiet machine, then with one
+spinning process per core. Prints, per answer, budget / CPU time (fair answers: the margin,
+target >= 5; median of ``--repeat`` runs) or CPU time / budget (loops: the overrun, target >=
+10; one run each, they take seconds). ``mid`` is an answer between the two (indexing through
+``list(range(N))``): it must pass, and no budget can give it 5x while a loop fails by 10x.
 
     python benchmarks/bench_budgets.py [--repeat 5]
 """
@@ -50,10 +50,10 @@ EXERCISES = {
     "3.4": Exercise("3.4", "scale_batch_channels",
                     (RandomArg((8, 256, 256, 3), 1), RandomArg((8, 3), 2)), "sum", 100, 0.02),
     "3.5": Exercise("3.5", "pairwise_sq_dists",
-                    (RandomArg((500, 32), 1), RandomArg((500, 32), 2)), "matmul_t", 100, 0.1),
+                    (RandomArg((500, 8), 1), RandomArg((500, 8), 2)), "matmul_t", 100, 0.1),
     "5.3": Exercise("5.3", "nll_loss",
                     (RandomArg((10**6, 5), 1, low=-5.0, high=0.0),
-                     RandomArg((10**6,), 2, dtype=torch.int64, low=0, high=4)), "sum", 100, 1.0),
+                     RandomArg((10**6,), 2, dtype=torch.int64, low=0, high=4)), "sum", 100, 0.25),
     "8.2": Exercise("8.2", "rolling_mean", (RandomArg((10**6,), 1), 100), "sum", 100, 0.5),
 }  # fmt: skip
 
@@ -69,64 +69,76 @@ FAIR_EXPRESSIONS = {
     "3.5 broadcast difference": ("3.5", "((a[:, None] - b[None]) ** 2).sum(-1)"),
     "5.3 solution (gather)": ("5.3", "-a.gather(1, b[:, None]).mean()"),
     "5.3 arange indexing": ("5.3", "-a[torch.arange(a.shape[0]), b].mean()"),
-    "5.3 list(range(N)) indexing": ("5.3", "-a[list(range(a.shape[0])), b].mean()"),
     "8.2 solution (unfold)": ("8.2", "a.unfold(0, b, 1).mean(1)"),
     "8.2 F.avg_pool1d": ("8.2", "F.avg_pool1d(a[None, None], b, stride=1)[0, 0]"),
     "8.2 F.conv1d": ("8.2", "F.conv1d(a[None, None], torch.full((1, 1, b), 1.0 / b))[0, 0]"),
 }  # fmt: skip
-FAIR = {
-    label: (
-        exercise,
-        "import torch\nimport torch.nn.functional as F\n\n\n"
-        f"def {EXERCISES[exercise].function}(a, b):\n    return {expression}\n",
-    )
-    for label, (exercise, expression) in FAIR_EXPRESSIONS.items()
+BETWEEN_EXPRESSIONS = {
+    # Vectorised indexing, but through one Python int per row: 26x cheaper than a loop over rows,
+    # so no budget gives it 5x and the loop 10x (see the README).
+    "5.3 list(range(N)) indexing": ("5.3", "-a[list(range(a.shape[0])), b].mean()"),
 }
 
+
+def _sources(expressions: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    return {
+        label: (
+            exercise,
+            "import torch\nimport torch.nn.functional as F\n\n\n"
+            f"def {EXERCISES[exercise].function}(a, b):\n    return {expression}\n",
+        )
+        for label, (exercise, expression) in expressions.items()
+    }
+
+
+FAIR = _sources(FAIR_EXPRESSIONS)
+BETWEEN = _sources(BETWEEN_EXPRESSIONS)
+
 LOOPS = {
-    "3.3 loop over pixels, 16 at a time": ("3.3", """import torch
+    "3.3 loop over pixels": ("3.3", """import torch
 
 def scale_channels(img, scale):
     flat = img.reshape(-1, img.shape[-1])
     out = torch.empty(flat.shape, dtype=torch.result_type(img, scale))
-    for i in range(0, flat.shape[0], 16):
-        out[i : i + 16] = flat[i : i + 16] * scale
+    for i in range(flat.shape[0]):
+        out[i] = flat[i] * scale
     return out.reshape(img.shape)
 """),
-    "3.4 loop over pixel rows of each image": ("3.4", """import torch
+    "3.4 loop over pixels": ("3.4", """import torch
 
 def scale_batch_channels(imgs, scales):
     out = torch.empty_like(imgs)
     for b in range(imgs.shape[0]):
-        for h in range(imgs.shape[1]):
-            out[b, h] = imgs[b, h] * scales[b]
+        flat, into = imgs[b].reshape(-1, imgs.shape[-1]), out[b].view(-1, imgs.shape[-1])
+        for i in range(flat.shape[0]):
+            into[i] = flat[i] * scales[b]
     return out
 """),
-    "3.5 loop over pairs, 10 at a time": ("3.5", """import torch
+    "3.5 loop over pairs of points": ("3.5", """import torch
 
 def pairwise_sq_dists(x, y):
     out = torch.empty(x.shape[0], y.shape[0])
     for i in range(x.shape[0]):
-        for j in range(0, y.shape[0], 10):
-            out[i, j : j + 10] = ((x[i] - y[j : j + 10]) ** 2).sum(-1)
+        for j in range(y.shape[0]):
+            out[i, j] = ((x[i] - y[j]) ** 2).sum()
     return out
 """),
-    "5.3 loop over rows, 100 at a time": ("5.3", """import torch
+    "5.3 loop over rows": ("5.3", """import torch
 
 def nll_loss(lp, t):
-    total = lp.new_zeros(())
-    for i in range(0, lp.shape[0], 100):
-        total = total + lp[i : i + 100].gather(1, t[i : i + 100, None]).sum()
-    return -total / lp.shape[0]
+    total = 0.0
+    for i in range(lp.shape[0]):
+        total -= lp[i, t[i]]
+    return total / lp.shape[0]
 """),
-    "8.2 loop over windows, 100 at a time": ("8.2", """import torch
+    "8.2 loop over windows": ("8.2", """import torch
 
 def rolling_mean(x, w):
-    n = x.shape[0] - w + 1
-    parts = [x[i : i + 100 + w - 1].unfold(0, w, 1).mean(1) for i in range(0, n, 100)]
-    return torch.cat(parts)[:n]
+    return torch.stack([x[i : i + w].mean() for i in range(x.shape[0] - w + 1)])
 """),
 }  # fmt: skip
+"""Python loops over elements, the thing time budgets are there to catch (a loop over rows
+or chunks is vectorised within each step; the no-loops rule catches those)."""
 
 MODULE_OF = {"3": "m03_broadcasting", "5": "m05_indexing", "8": "m08_devices_perf"}
 
@@ -144,22 +156,22 @@ def measure(runner: StudentRunner, folder: Path, label: str, exercise: Exercise,
     return budget, reply.cpu.call_s
 
 
-def run_all(repeat: int) -> dict[str, list[float]]:
+def run_all(repeat: int) -> dict[tuple[str, str], list[float]]:
     """label -> ratios (fair: budget / call; loop: call / budget), one per repetition."""
-    ratios: dict[str, list[float]] = {}
+    ratios: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for kind, answers in (("fair", FAIR), ("loop", LOOPS)):
+        for kind, answers in (("fair", FAIR), ("mid", BETWEEN), ("loop", LOOPS)):
             for label, (exercise_id, source) in answers.items():
                 folder = Path(tmp) / label.replace(" ", "_").replace("/", "_")
                 folder.mkdir()
                 runner = StudentRunner(timeout_s=600, launcher=launch_worker)
                 try:
-                    for _ in range(repeat if kind == "fair" else max(1, repeat // 2)):
+                    for _ in range(repeat if kind == "fair" else 1):  # loops take seconds
                         budget, call = measure(
                             runner, folder, label, EXERCISES[exercise_id], source
                         )
-                        ratio = budget / call if kind == "fair" else call / budget
-                        ratios.setdefault(f"{kind}|{label}", []).append(ratio)
+                        ratio = call / budget if kind == "loop" else budget / call
+                        ratios.setdefault((kind, label), []).append(ratio)
                 finally:
                     runner.close()
     return ratios
@@ -182,15 +194,16 @@ def main() -> None:
             spinner.kill()
             spinner.wait()
     print(f"{os.cpu_count()} cores, torch {torch.__version__}, medians of {args.repeat} runs")
-    print(f"{'answer':44s} {'quiet':>8s} {'loaded':>8s}  (fair: budget/CPU, loops: CPU/budget)")
-    worst = {"fair": float("inf"), "loop": float("inf")}
+    print(f"{'answer':44s} {'quiet':>8s} {'loaded':>8s}  (fair, mid: budget/CPU; loop: CPU/budget)")
+    worst = {"fair": float("inf"), "mid": float("inf"), "loop": float("inf")}
     for key in quiet:
-        kind, label = key.split("|")
+        kind, label = key
         q, l_ = statistics.median(quiet[key]), statistics.median(loaded[key])
         worst[kind] = min(worst[kind], q, l_)
         print(f"{kind:4s} {label:39s} {q:7.1f}x {l_:7.1f}x")
     print(f"smallest fair margin {worst['fair']:.1f}x (target >= 5x); "
-          f"smallest loop overrun {worst['loop']:.1f}x (target >= 10x)")  # fmt: skip
+          f"smallest loop overrun {worst['loop']:.1f}x (target >= 10x); "
+          f"in between (passes, no target): {worst['mid']:.1f}x")  # fmt: skip
 
 
 if __name__ == "__main__":

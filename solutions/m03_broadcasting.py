@@ -145,7 +145,7 @@ def pairwise_sq_dists(x: Tensor, y: Tensor) -> Tensor:
     Not allowed: Python loops; ``torch.cdist``, ``torch.pdist``,
     ``torch.nn.functional.pairwise_distance``.
 
-    Time budget: for N = M = 500 points of D = 32, at most 100x the CPU time of one ``x @ y.T``
+    Time budget: for N = M = 500 points of D = 8, at most 100x the CPU time of one ``x @ y.T``
     + 100 ms of CPU time, measured by the grader from outside your process.
 
     Example:

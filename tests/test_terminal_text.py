@@ -50,7 +50,7 @@ def test_the_text_report_shows_a_hostile_message_as_text(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "cell", ["=HYPERLINK(\"x\")", "ann;=cmd|' /C calc'!A0", "bob, +SUM(A1)", "x;\t-1"]
+    "cell", ['=HYPERLINK("x")', "ann;=cmd|' /C calc'!A0", "bob, +SUM(A1)", "x;\t-1"]
 )
 def test_csv_cells_never_start_a_formula_even_after_a_separator(cell):
     safe = str(safe_cell(cell))

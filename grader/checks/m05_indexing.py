@@ -305,7 +305,7 @@ def check_masked_mean_output_on_input_device(student, devices, gen):
 
 @check("5.3", kind="time", points=0.5)
 def check_nll_loss_fast_on_a_million_rows(student, seed):
-    """Solves a small example, and 10^6 rows of 5 classes within 100x a pass + 1 s of CPU"""
+    """Solves a small example, and 10^6 rows of 5 classes within 100x a pass + 250 ms of CPU"""
     _nll_small(student, torch.Generator().manual_seed(seed))
     options = {"time_reference": "sum", "values": False}
     log_probs = RandomArg((10**6, 5), seed, low=-5.0, high=0.0)
@@ -316,7 +316,7 @@ def check_nll_loss_fast_on_a_million_rows(student, seed):
         reply,
         what="nll_loss on 10^6 rows",
         times=100.0,
-        floor_s=1.0,
+        floor_s=0.25,
         hint="a Python loop over rows is far slower than gather or advanced indexing.",
         again=lambda: student.call_with(options, log_probs, targets),
     )

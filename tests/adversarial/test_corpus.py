@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import socket
 import sqlite3
 import subprocess
@@ -325,6 +326,14 @@ def test_every_submission_ran_at_the_tier_asked_for(batch):
     assert f"{batch.tier} (" in batch.output and "for all" in batch.output
     page = (batch.out / "report.html").read_text()
     assert f"{batch.tier} (" in page
+
+
+def test_flagged_submissions_are_named_for_the_instructor(batch):
+    flagged = sorted(s for s, status in batch.statuses.items() if status == "flagged")
+    assert flagged and all(case.refused for case in batch.cases if case.student in flagged)
+    page = (batch.out / "report.html").read_text()
+    assert all(student in page for student in flagged)
+    assert re.search(rf"^\s+flagged\s+{len(flagged)}$", batch.output, re.M), batch.output
 
 
 def test_no_escape_sequence_reaches_the_instructors_terminal(batch):
