@@ -12,7 +12,7 @@ import json
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS exercises (
     score REAL NOT NULL,
     max_score REAL NOT NULL,
     status TEXT NOT NULL,
+    module_sha256 TEXT NOT NULL DEFAULT '',
+    checks_version TEXT NOT NULL DEFAULT '',
+    seed INTEGER NOT NULL DEFAULT -1,
     PRIMARY KEY (student, exercise_id)
 );
 CREATE TABLE IF NOT EXISTS checks (
@@ -92,6 +95,16 @@ class Graded:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """What one exercise's stored result was graded from: its module's bytes, the checks (and
+    grader) that graded it, and the seed. A result is current while all three still hold."""
+
+    module_sha256: str
+    checks_version: str
+    seed: int
+
+
+@dataclass(frozen=True)
 class Outcome:
     """One submission's result, ready to record."""
 
@@ -109,8 +122,11 @@ class Outcome:
     late: bool = False
     message: str | None = None
     report: dict[str, Any] | None = None
-    """The schema-v1 report (hidden messages included); None when nothing could be graded."""
+    """The schema-v1 report (hidden messages included); None when nothing could be graded.
+    It holds every exercise the student has a result for (partial regrades are merged in)."""
     max_score: float = 0.0
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    """Exercise id → what its result was graded from (missing: unknown, so never current)."""
 
 
 def now() -> str:
@@ -135,6 +151,14 @@ class Gradebook:
             columns = {r["name"] for r in self.db.execute("PRAGMA table_info(submissions)")}
             if "tier" not in columns:  # a gradebook from before tiers were recorded
                 self.db.execute("ALTER TABLE submissions ADD COLUMN tier TEXT NOT NULL DEFAULT ''")
+            columns = {r["name"] for r in self.db.execute("PRAGMA table_info(exercises)")}
+            for name, kind in (  # from before results were kept per exercise: never current
+                ("module_sha256", "TEXT NOT NULL DEFAULT ''"),
+                ("checks_version", "TEXT NOT NULL DEFAULT ''"),
+                ("seed", "INTEGER NOT NULL DEFAULT -1"),
+            ):
+                if name not in columns:
+                    self.db.execute(f"ALTER TABLE exercises ADD COLUMN {name} {kind}")
             self.db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('seed', ?), ('created_at', ?),"
                 " ('schema_version', '1')",
@@ -211,13 +235,15 @@ class Gradebook:
                     str((report.get("isolation") or {}).get("tier", "")),
                 ),
             )
-            self.db.executemany(
-                "INSERT INTO exercises VALUES (?,?,?,?,?)",
-                [
-                    (outcome.student, e["id"], e["score"], e["max_score"], e["status"])
-                    for e in exercises
-                ],
-            )
+            unknown = Provenance("", "", -1)
+            rows = []
+            for e in exercises:
+                made = outcome.provenance.get(e["id"], unknown)
+                rows.append(
+                    (outcome.student, e["id"], e["score"], e["max_score"], e["status"],
+                     made.module_sha256, made.checks_version, made.seed)
+                )  # fmt: skip
+            self.db.executemany("INSERT INTO exercises VALUES (?,?,?,?,?,?,?,?)", rows)
             self.db.executemany(
                 "INSERT INTO checks VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
@@ -240,6 +266,25 @@ class Gradebook:
             self.db.execute(
                 "INSERT OR IGNORE INTO students (student) VALUES (?)", (outcome.student,)
             )
+
+    def provenance(self) -> dict[str, dict[str, tuple[Provenance, str]]]:
+        """student → exercise id → (what its stored result was graded from, its status)."""
+        out: dict[str, dict[str, tuple[Provenance, str]]] = {}
+        rows = self.db.execute(
+            "SELECT student, exercise_id, module_sha256, checks_version, seed, status"
+            " FROM exercises"
+        )
+        for r in rows:
+            made = Provenance(r["module_sha256"], r["checks_version"], int(r["seed"]))
+            out.setdefault(r["student"], {})[r["exercise_id"]] = (made, r["status"])
+        return out
+
+    def stored_report(self, student: str) -> dict[str, Any] | None:
+        """The student's stored report (every exercise with a result), or None."""
+        row = self.db.execute(
+            "SELECT report_json FROM submissions WHERE student=?", (student,)
+        ).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
 
     def add_people(self, people: Iterable[Person], *, in_roster: bool) -> None:
         """Add or update students' names and ids (roster entries win over LMS metadata)."""

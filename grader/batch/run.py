@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,14 +11,14 @@ from pathlib import Path
 from typing import TextIO
 
 import grader
-from grader.batch import exports
+from grader.batch import exports, partial
 from grader.batch.classreport import write_class_report
-from grader.batch.gradebook import Gradebook, Outcome, now
+from grader.batch.gradebook import Gradebook, Outcome, Provenance, now
 from grader.batch.intake import Entry, collect
 from grader.batch.pool import Job, JobResult, JudgePool
 from grader.batch.progress import Progress
 from grader.batch.roster import read_roster
-from grader.catalog import select
+from grader.catalog import CATALOG, Exercise, select
 from grader.sandbox import Isolation
 from grader.submission import SubmissionError, find_submission
 
@@ -44,13 +45,9 @@ class BatchSummary:
 
 
 def checks_version(checks_dir: Path = CHECKS_DIR) -> str:
-    """A hash of every check file and the catalog: changes whenever grading could change."""
-    digest = hashlib.sha256()
-    files = [*sorted(checks_dir.rglob("*.py")), checks_dir.parent / "catalog.py"]
-    for file in files:
-        digest.update(file.relative_to(checks_dir.parent).as_posix().encode() + b"\0")
-        digest.update(file.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    """One hash over every module's checks version (see :func:`partial.checks_versions`)."""
+    versions = partial.checks_versions(checks_dir)
+    return hashlib.sha256(json.dumps(versions, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def default_jobs() -> int:
@@ -111,8 +108,6 @@ def run_batch(
         raise BatchError(exc.args[0]) from None
     if timeout_s <= 0:
         raise BatchError("--timeout must be a positive number of seconds")
-    selection = ",".join(e.id for e in chosen)
-    max_score = float(sum(e.points for e in chosen))
     out.mkdir(parents=True, exist_ok=True)
     people = read_roster(roster) if roster is not None else ()
     try:
@@ -141,24 +136,41 @@ def run_batch(
             if absent:
                 notes.append(f"in the roster without a submission: {', '.join(absent)}")
         graded = book.graded()
+        stored = book.provenance()
+        versions = partial.checks_versions()
         todo: list[Entry] = []
+        needed: dict[str, list[Exercise]] = {}
+        now_from: dict[str, dict[str, Provenance]] = {}
+        stale: dict[str, list[str]] = {}
         hashes: dict[str, str] = {}
         for entry in intake.entries:
             hashes[entry.student] = _entry_hash(entry)
-            before = graded.get(entry.student)
-            unchanged = (
-                before is not None
-                and before.status != "grader_error"
-                and (
-                    before.sha256,
-                    before.checks_version,
-                    before.selection,
-                    before.seed,
-                )
-                == (hashes[entry.student], version, selection, batch_seed)
+            if entry.staged is None:  # rejected at intake: recorded again when it changes
+                before = graded.get(entry.student)
+                if regrade or before is None or before.sha256 != hashes[entry.student]:
+                    todo.append(entry)
+                continue
+            modules = partial.module_hashes(entry.staged)
+            now_from[entry.student] = {
+                e.id: partial.current(e, modules, versions, batch_seed) for e in CATALOG
+            }
+            mine = stored.get(entry.student, {})
+            needed[entry.student] = partial.out_of_date(
+                chosen, mine, now_from[entry.student], regrade=regrade
             )
-            if regrade or not unchanged:
+            if needed[entry.student]:
                 todo.append(entry)
+            if only:
+                stale[entry.student] = partial.stale_elsewhere(
+                    chosen, mine, now_from[entry.student]
+                )
+        if any(stale.values()):
+            who = sorted(s for s, ids in stale.items() if ids)
+            notes.append(
+                f"{len(who)} student(s) have results outside --only graded from files or checks "
+                f"that changed since ({', '.join(who[:5])}{', ...' if len(who) > 5 else ''}): "
+                "run without --only to regrade them"
+            )
         progress = Progress(len(todo), stream, live=live)
         by_student = {e.student: e for e in todo}
 
@@ -166,15 +178,40 @@ def run_batch(
             entry = by_student[result.job.student]
             status = {"report": None, "problem": "rejected"}.get(result.kind, result.kind)
             # (a judge that died twice is "grader_error": graded again on the next run)
-            if result.kind == "report" and result.report is not None:
-                status = _status(result.report)
+            report = None
+            provenance: dict[str, Provenance] = {}
+            if entry.staged is not None:
+                old = book.stored_report(entry.student)
+                kept = stored.get(entry.student, {})
+                provenance = {i: made for i, (made, _) in kept.items()}
+                graded_now = needed[entry.student]
+                if result.kind == "report" and result.report is not None:
+                    new = result.report
+                elif result.kind in ("timeout", "error"):  # the whole submission: 0 for each
+                    new = partial.unfinished(
+                        graded_now,
+                        "timed_out" if result.kind == "timeout" else "error",
+                        seed=batch_seed,
+                        started_at=_iso(result.started_at),
+                        submission=entry.staged,
+                        isolation=isolation.describe(),
+                    )
+                else:  # a grader fault: no grade; keep what was stored, grade again next run
+                    new, graded_now = {}, []
+                    for e in needed[entry.student]:
+                        provenance.pop(e.id, None)
+                report = partial.merge(old, new) if (old or new) else None
+                for e in graded_now:
+                    provenance[e.id] = now_from[entry.student][e.id]
+                if result.kind == "report" and report is not None:
+                    status = _status(report)
             outcome = Outcome(
                 student=entry.student,
                 source=entry.source,
                 sha256=hashes[entry.student],
                 grader_version=grader.__version__,
                 checks_version=version,
-                selection=selection,
+                selection=",".join(e["id"] for e in (report or {}).get("exercises", [])),
                 seed=batch_seed,
                 started_at=_iso(result.started_at),
                 finished_at=now(),
@@ -182,8 +219,9 @@ def run_batch(
                 duration_s=result.duration_s,
                 late=entry.late,
                 message=result.message,
-                report=result.report,
-                max_score=max_score,
+                report=report,
+                max_score=float((report or {}).get("max_score", 0.0)),
+                provenance=provenance,
             )
             book.record(outcome)
             progress.add(outcome.status)
@@ -202,14 +240,15 @@ def run_batch(
                     )
                 )
                 continue
+            exercises = needed[entry.student]
             gradable.append(
                 Job(
                     student=entry.student,
                     path=entry.staged,
                     seed=batch_seed,
-                    exercises=tuple(e.id for e in chosen) if only else (),
+                    exercises=tuple(e.id for e in exercises),
                     timeout_s=timeout_s,
-                    wall_limit_s=max(120.0, timeout_s * (len(chosen) + 3)),
+                    wall_limit_s=max(120.0, timeout_s * (len(exercises) + 3)),
                     device=device,
                 )
             )

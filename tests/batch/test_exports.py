@@ -57,11 +57,19 @@ def test_canvas_import_format(book, tmp_path):
     exports.export(book, "canvas", tmp_path / "c.csv", options)
     rows = _rows(tmp_path / "c.csv")
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Tensors (4521)"]
-    assert rows[1] == ["    Points Possible", "", "", "", "", "100"]
+    # what the gradebook holds (two exercises of 2 points each), not the catalog's 100
+    assert rows[1] == ["    Points Possible", "", "", "", "", "4"]
     body = {r[1]: r for r in rows[2:]}
     assert body["1234"] == ["Doe, Jane", "1234", "S1", "jdoe", "A", "3.5"]
     assert body["999"][5] == ""  # no submission: blank, so Canvas changes nothing
     assert body["stranger"][2] == ""  # not in the roster: kept, without SIS ids
+
+
+def test_canvas_names_students_graded_over_fewer_points(book, tmp_path):
+    record(book, "partial", {"1.1": 2.0})
+    notes = exports.export(book, "canvas", tmp_path / "c.csv", ExportOptions())
+    assert _rows(tmp_path / "c.csv")[1][-1] == "4"
+    assert any("fewer than the 4 points possible (partial)" in n for n in notes)
 
 
 def test_moodle_needs_an_identifier_and_warns_about_rows_without_one(book, tmp_path):

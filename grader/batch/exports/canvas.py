@@ -18,9 +18,25 @@ HEADER = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 
 
 def write(book: Gradebook, path: Path, options: ExportOptions) -> list[str]:
-    """Write the import file; students without a submission get a blank grade (no change)."""
+    """Write the import file; students without a submission get a blank grade (no change).
+
+    Points Possible is what the gradebook holds: the most points any student's results are
+    over (the whole assignment once every exercise was graded). Students whose results cover
+    fewer points are named in a note, never silently graded out of the wrong total.
+    """
     title = options.assignment + (f" ({options.assignment_id})" if options.assignment_id else "")
-    total = sum(e.points for e in EXERCISES)
+    held = [float(r["max_score"]) for r in book.rows() if r["max_score"] is not None]
+    total = max(held, default=float(sum(e.points for e in EXERCISES)))
+    short = sorted(
+        r["student"] for r in book.rows() if r["max_score"] is not None and r["max_score"] < total
+    )
+    notes = []
+    if short:
+        notes.append(
+            f"canvas: {len(short)} student(s) have results over fewer than the {points(total)} "
+            f"points possible ({', '.join(short[:5])}{', ...' if len(short) > 5 else ''}): "
+            "grade them without --only before importing"
+        )
     rows: list[list[object]] = [["    Points Possible", "", "", "", "", points(total)]]
     for r in book.rows():
         rows.append(
@@ -34,4 +50,4 @@ def write(book: Gradebook, path: Path, options: ExportOptions) -> list[str]:
             ]
         )
     write_csv(path, [*HEADER, title], rows)
-    return []
+    return notes
