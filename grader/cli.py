@@ -294,6 +294,13 @@ def validate(solutions: Path, stubs: Path, mutants: Path, seed: int) -> None:
 )
 @click.option("--regrade", is_flag=True, help="Grade every submission again, changed or not.")
 @click.option(
+    "--student",
+    "students",
+    multiple=True,
+    metavar="ID",
+    help="Grade only this student's submission, changed or not (repeatable).",
+)
+@click.option(
     "--roster",
     type=click.Path(path_type=Path),
     default=None,
@@ -327,6 +334,7 @@ def batch(
     timeout_s: float,
     only: tuple[str, ...],
     regrade: bool,
+    students: tuple[str, ...],
     roster: Path | None,
     seed: int | None,
     device: str,
@@ -350,6 +358,7 @@ def batch(
                 timeout_s=timeout_s,
                 only=only,
                 regrade=regrade,
+                students=students,
                 roster=roster,
                 seed=seed,
                 device=device,
@@ -476,6 +485,63 @@ def export_grades(
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {target}")
+
+
+@cli.group("gradebook")
+def gradebook_group() -> None:
+    """Look into a batch's gradebook and correct it, one student at a time."""
+
+
+def _open_gradebook(folder: Path):  # type: ignore[no-untyped-def]
+    from grader.batch.gradebook import Gradebook
+
+    book_path = folder / "gradebook.sqlite"
+    if not book_path.is_file():
+        raise Fatal(f"{book_path} does not exist; run grade batch first")
+    return Gradebook(book_path)
+
+
+@gradebook_group.command("list")
+@click.argument("folder", type=click.Path(path_type=Path))
+def gradebook_list(folder: Path) -> None:
+    """Every student of FOLDER/gradebook.sqlite: status, points, late."""
+    from grader.batch import manage
+
+    with _open_gradebook(folder) as book:
+        for line in manage.list_lines(book):
+            click.echo(one_line(line))
+
+
+@gradebook_group.command("show")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("student")
+def gradebook_show(folder: Path, student: str) -> None:
+    """One student's submission and results, exercise by exercise."""
+    from grader.batch import manage
+
+    with _open_gradebook(folder) as book:
+        try:
+            lines = manage.show_lines(book, student)
+        except manage.UnknownStudent as exc:
+            raise Fatal(exc.args[0]) from None
+    for line in lines:
+        click.echo(one_line(line))
+
+
+@gradebook_group.command("remove")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("student")
+def gradebook_remove(folder: Path, student: str) -> None:
+    """Take STUDENT out of the gradebook, the exports and report.html."""
+    from grader.batch import manage
+
+    with _open_gradebook(folder) as book:
+        try:
+            lines = manage.remove(book, folder, student)
+        except manage.UnknownStudent as exc:
+            raise Fatal(exc.args[0]) from None
+    for line in lines:
+        click.echo(one_line(line))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -267,6 +267,12 @@ class Gradebook:
                 "INSERT OR IGNORE INTO students (student) VALUES (?)", (outcome.student,)
             )
 
+    def remove(self, student: str) -> None:
+        """Delete the student's submission, results and roster entry, in one transaction."""
+        with self.transaction():
+            self.db.execute("DELETE FROM submissions WHERE student=?", (student,))
+            self.db.execute("DELETE FROM students WHERE student=?", (student,))
+
     def provenance(self) -> dict[str, dict[str, tuple[Provenance, str]]]:
         """student → exercise id → (what its stored result was graded from, its status)."""
         out: dict[str, dict[str, tuple[Provenance, str]]] = {}

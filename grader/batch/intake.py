@@ -92,6 +92,7 @@ def collect(submissions: Path, staging: Path) -> Intake:
             submissions = scratch / "download"
         elif not submissions.is_dir():
             raise FileNotFoundError(f"{submissions} does not exist")
+        _refuse_one_students_folder(submissions)
         if (submissions / "submission_metadata.yml").is_file():
             entries, notes = _gradescope(submissions, staging, scratch)
         else:
@@ -99,6 +100,25 @@ def collect(submissions: Path, staging: Path) -> Intake:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return Intake(entries=tuple(sorted(entries, key=lambda e: e.student)), notes=tuple(notes))
+
+
+class NotAClass(ValueError):
+    """SUBMISSIONS is one student's submission, not a class's; one line with what to do."""
+
+
+def _refuse_one_students_folder(folder: Path) -> None:
+    """A folder that holds exercise modules itself (or under ``exercises/``) is one student's
+    work: graded as a class it would turn each module into a fake student."""
+    for where in (folder, folder / "exercises"):
+        found = [f"{m}.py" for m in MODULES if (where / f"{m}.py").is_file()]
+        if found:
+            raise NotAClass(
+                f"{folder} holds exercise modules itself ({', '.join(found[:3])}"
+                f"{', ...' if len(found) > 3 else ''}): it looks like one student's submission. "
+                "Give grade batch the folder that holds one folder or zip per student "
+                "(grade batch CLASS --student ID regrades one of them), or grade this one "
+                f"with: grade run --submission {folder}"
+            )
 
 
 def _plain_and_canvas(folder: Path, staging: Path, scratch: Path) -> tuple[list[Entry], list[str]]:
