@@ -20,9 +20,9 @@ from typing import Any
 import click
 
 from grader import __version__
-from grader.catalog import CATALOG, select
+from grader.catalog import CATALOG, MODULES, select
 from grader.sandbox import Isolation
-from grader.submission import SourceRefused, SubmissionError, find_submission
+from grader.submission import SourceRefused, Submission, SubmissionError, find_submission
 from grader.terminal_text import one_line
 
 EXIT_OK, EXIT_FAIL_UNDER, EXIT_USAGE = 0, 1, 2
@@ -133,12 +133,18 @@ def run(
 
     try:
         select(list(ids))
-        find_submission(submission)
+        found = find_submission(submission)
         contained = sandbox.probe(isolation)
     except KeyError as exc:
         raise Fatal(exc.args[0]) from None
     except (SubmissionError, sandbox.IsolationError) as exc:
         raise Fatal(str(exc)) from None
+    for name in _not_modules(found):  # nothing vanishes: a misnamed module is said out loud
+        click.echo(
+            f"grade: note: {one_line(name)} is not an exercise module, so it is not graded "
+            f"(expected one of {', '.join(f'{m}.py' for m in MODULES)})",
+            err=True,
+        )
     # Start the worker before the judge imports torch: the two imports then run side by side.
     # (A sandboxed worker is started by the judge, once it has copied the submission for it.)
     from grader.launch import launch_worker
@@ -185,6 +191,16 @@ def run(
     if fail_under is not None and percent < fail_under:
         click.echo(f"grade: score {percent:.1f}% is under --fail-under {fail_under:g}%", err=True)
         raise SystemExit(EXIT_FAIL_UNDER)
+
+
+def _not_modules(found: Submission) -> list[str]:
+    """The .py files beside a folder submission's modules that are not exercise modules."""
+    if found.path.is_file() or not found.files:
+        return []
+    folder = next(iter(found.files.values())).parent
+    return sorted(  # (__init__.py and friends are a package's, not misnamed modules)
+        p.name for p in folder.glob("*.py") if p.stem not in MODULES and not p.name.startswith("__")
+    )
 
 
 def _status(source: str | None, function: str) -> str:

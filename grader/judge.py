@@ -156,6 +156,8 @@ def _duration(test: dict[str, Any]) -> float:
 
 def _status(checks: Sequence[CheckResult]) -> ExerciseStatus:
     outcomes = {c.outcome for c in checks}
+    if outcomes and outcomes <= {"missing", "skipped"} and "missing" in outcomes:
+        return "missing"
     if outcomes and outcomes <= {"not_attempted", "skipped"} and "not_attempted" in outcomes:
         return "not_attempted"
     if "grader_error" in outcomes:  # not the student's doing: never a grade

@@ -8,7 +8,14 @@ from typing import Any, Literal
 Outcome = Literal["passed", "failed", "error", "timeout", "not_attempted", "skipped", "forbidden"]
 Visibility = Literal["visible", "hidden"]
 ExerciseStatus = Literal[
-    "passed", "failed", "not_attempted", "error", "timed_out", "grader_error", "forbidden"
+    "passed",
+    "failed",
+    "not_attempted",
+    "missing",
+    "error",
+    "timed_out",
+    "grader_error",
+    "forbidden",
 ]
 
 

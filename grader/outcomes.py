@@ -29,6 +29,10 @@ class NotAttempted(Exception):
     """The stub still raises NotImplementedError (``not_attempted``)."""
 
 
+class ModuleMissing(Exception):
+    """The submission has no file for the exercise's module (``missing``)."""
+
+
 class GradingError(Exception):
     """The student's code could not be run to the end: crash, import failure (``error``)."""
 

@@ -21,6 +21,7 @@ from grader.outcomes import (
     Forbidden,
     GraderFault,
     GradingError,
+    ModuleMissing,
     NotAttempted,
 )
 from grader.runner import StudentRunner
@@ -70,6 +71,8 @@ def _outcome(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, 
     exc = excinfo.value
     if isinstance(exc, NotAttempted):
         return "not_attempted", str(exc)
+    if isinstance(exc, ModuleMissing):
+        return "missing", str(exc)
     if isinstance(exc, Forbidden):
         return "forbidden", str(exc)
     if isinstance(exc, CallTimedOut):

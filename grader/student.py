@@ -12,7 +12,14 @@ import torch
 
 from grader import rules
 from grader.catalog import Exercise
-from grader.outcomes import CheckFailed, FunctionMissing, GradingError, NotAttempted, StudentRaised
+from grader.outcomes import (
+    CheckFailed,
+    FunctionMissing,
+    GradingError,
+    ModuleMissing,
+    NotAttempted,
+    StudentRaised,
+)
 from grader.protocol import apply_layout, dtype_name
 from grader.runner import FunctionArg, Reply, StudentRunner, TensorArg
 
@@ -85,7 +92,7 @@ class StudentFunction:
         ``replies=True`` each item is the full Reply, inputs after the call included.
         """
         if self.file is None:
-            raise NotAttempted(f"the submission has no {self.exercise.filename}")
+            raise ModuleMissing(f"the submission has no {self.exercise.filename}")
         batch = [(tuple(args), {}) for args in calls]
         results = self.runner.iter_calls(
             self.exercise.id, self.file, self.function, batch, return_inputs=replies
@@ -122,7 +129,7 @@ class StudentFunction:
         options: dict[str, Any] | None = None,
     ) -> Reply:
         if self.file is None:
-            raise NotAttempted(f"the submission has no {self.exercise.filename}")
+            raise ModuleMissing(f"the submission has no {self.exercise.filename}")
         try:
             return self.runner.call(
                 self.exercise.id,
@@ -150,7 +157,7 @@ class StudentFunction:
     def tree(self) -> ast.Module:
         """The parsed source of the student's module; a stub function counts as not attempted."""
         if self.source_text is None:
-            raise NotAttempted(f"the submission has no {self.exercise.filename}")
+            raise ModuleMissing(f"the submission has no {self.exercise.filename}")
         try:
             tree = ast.parse(self.source_text)
         except SyntaxError as exc:

@@ -140,3 +140,22 @@ def test_validate_reports_each_proof_and_fails_on_thin_mutant_coverage(tmp_path)
     assert "[ok  ] m03_scale_batch_in_place.py" in result.output
     assert "[FAIL] mutant coverage" in result.output
     assert result.exit_code == 1
+
+
+def test_a_missing_module_is_missing_and_a_misnamed_one_is_named(tmp_path):
+    import shutil as _shutil
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    _shutil.copy(ROOT / "solutions" / "m01_creation.py", folder)
+    (folder / "broadcasting.py").write_text("import torch\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "run", "1.1", "3.4", "--submission", str(folder),
+         "--seed", "1"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "broadcasting.py is not an exercise module" in done.stderr
+    assert "missing (no such file)" in done.stdout
+    assert f"Missing: 3.4 (no m03_broadcasting.py in {folder})" in done.stdout
+    assert "Not attempted" not in done.stdout

@@ -22,7 +22,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.batch.archives import UnsafeArchive, extract
@@ -53,6 +53,8 @@ class Entry:
     person: Person | None = None
     """Name and email from the LMS's own metadata, when it had any."""
     late: bool = False
+    notes: tuple[str, ...] = ()
+    """What of this submission was not graded, and why (every file is accounted for)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def collect(submissions: Path, staging: Path) -> Intake:
             entries, notes = _plain_and_canvas(submissions, staging, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    notes += [note for entry in entries for note in entry.notes]
     return Intake(entries=tuple(sorted(entries, key=lambda e: e.student)), notes=tuple(notes))
 
 
@@ -164,7 +167,7 @@ def _stage_item(student: str, item: Path, root: Path, staging: Path, scratch: Pa
             tree = Path(tempfile.mkdtemp(dir=scratch))
             extract(item, tree)
         else:
-            return _finish(student, source, [item], staging)
+            return _finish(student, source, _Walked([item], []), staging)
         return _finish(student, source, _walk(tree), staging)
     except UnsafeArchive as exc:
         return Entry(student, source, None, problem=f"the zip was refused: {exc}")
@@ -225,9 +228,7 @@ def _gradescope(folder: Path, staging: Path, scratch: Path) -> tuple[list[Entry]
                 )
                 continue
             entry = _stage_item(student, sub_folder, folder, staging, scratch)
-            entries.append(
-                Entry(entry.student, entry.source, entry.staged, entry.problem, person=person)
-            )
+            entries.append(replace(entry, person=person))
         if not submitters:
             notes.append(f"{key}: no submitters in submission_metadata.yml, skipped")
     return entries, notes
@@ -237,9 +238,18 @@ class _Refused(Exception):
     pass
 
 
-def _walk(tree: Path) -> list[Path]:
-    """Every regular ``.py`` file under ``tree``, links skipped, capped in number."""
+@dataclass(frozen=True)
+class _Walked:
+    """The files of one submission: Python files, and everything else (accounted for too)."""
+
+    py: list[Path]
+    other: list[Path]
+
+
+def _walk(tree: Path) -> _Walked:
+    """Every regular file under ``tree``, links skipped, capped in number."""
     found: list[Path] = []
+    other: list[Path] = []
     seen = 0
     for dirpath, dirnames, filenames in os.walk(tree, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_NAMES)
@@ -247,9 +257,36 @@ def _walk(tree: Path) -> list[Path]:
             seen += 1
             if seen > MAX_FILES_PER_SUBMISSION:
                 raise _Refused(f"it holds more than {MAX_FILES_PER_SUBMISSION} files")
-            if name.endswith(".py") and not name.startswith("._"):
-                found.append(Path(dirpath) / name)
-    return found
+            if name.startswith("._") or name in IGNORED_NAMES:
+                continue  # macOS resource forks and the like: not the student's work
+            (found if name.endswith(".py") else other).append(Path(dirpath) / name)
+    return _Walked(found, other)
+
+
+def _ignored(walked: _Walked, chosen: dict[str, Path], root: Path) -> list[str]:
+    """Why each file that is not graded is not graded, in a few words per file."""
+
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return path.name
+
+    expected = ", ".join(f"{m}.py" for m in MODULES)
+    reasons = []
+    graded = set(chosen.values())
+    for path in walked.py:
+        if path in graded:
+            continue
+        stem = CANVAS_COPY_SUFFIX.sub("", path.stem)
+        if stem in chosen:
+            reasons.append(f"{shown(path)} (another copy; {shown(chosen[stem])} was graded)")
+        elif path.name.startswith("__"):
+            continue  # __init__.py and the like: a package's files, not a misnamed module
+        else:
+            reasons.append(f"{shown(path)} is not an exercise module (expected one of {expected})")
+    reasons += [f"{shown(path)} (not a .py file)" for path in walked.other]
+    return reasons
 
 
 def _module_choice(files: Iterable[Path]) -> dict[str, Path]:
@@ -274,20 +311,28 @@ def _copy_module(path: Path, target: Path) -> None:
 def _finish(
     student: str,
     source: str,
-    files: list[Path],
+    walked: _Walked,
     staging: Path,
     *,
     late: bool = False,
 ) -> Entry:
-    """Copy the chosen modules into ``staging/<student>`` and describe the entry."""
+    """Copy the chosen modules into ``staging/<student>`` and describe the entry, with a note
+    on every file that was not graded."""
     target = staging / slug(student)
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
+    files = walked.py
     modules = _module_choice(files)
     if modules:
         for stem, path in modules.items():
             _copy_module(path, target / f"{stem}.py")
-        return Entry(student, source, target, late=late)
+        root = Path(os.path.commonpath([str(p.parent) for p in [*files, *walked.other]]))
+        ignored = _ignored(walked, modules, root)
+        notes: tuple[str, ...] = ()
+        if ignored:
+            more = f" and {len(ignored) - 4} more" if len(ignored) > 4 else ""
+            notes = (f"{student}: not graded: {'; '.join(ignored[:4])}{more}",)
+        return Entry(student, source, target, late=late, notes=notes)
     if len(files) == 1:  # a single module file serves every exercise module
         staged = target / "submission.py"
         _copy_module(files[0], staged)

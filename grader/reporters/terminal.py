@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import TextIO
 
+from grader.catalog import BY_ID
 from grader.model import GradeReport
 from grader.terminal_text import for_terminal, one_line
 
@@ -15,6 +16,7 @@ OUTCOME_WORDS = {
     "timeout": "timed out",
     "grader_error": "grader fault",
     "forbidden": "refused",
+    "missing": "missing",
     "not_attempted": "not attempted",
     "skipped": "skipped",
 }
@@ -26,6 +28,7 @@ STATUS_WORDS = {
     "timed_out": "timed out",
     "grader_error": "grader fault (not your code; grade again)",
     "forbidden": "refused: reaches into internals",
+    "missing": "missing (no such file)",
 }
 
 
@@ -82,7 +85,7 @@ def render(report: GradeReport, stream: TextIO) -> None:
     problems = [
         e
         for e in report.exercises
-        if any(c.outcome not in ("passed", "not_attempted") for c in e.checks)
+        if any(c.outcome not in ("passed", "not_attempted", "missing") for c in e.checks)
     ]
     if problems:
         w("\nWhat to fix\n")
@@ -106,6 +109,13 @@ def render(report: GradeReport, stream: TextIO) -> None:
             if c.message:  # student-derived (exception text, reprs, output): made safe
                 for line in for_terminal(c.message).splitlines():
                     w(textwrap.indent(textwrap.fill(line, 92) or " ", "        ") + "\n")
+    missing = [e for e in report.exercises if e.status == "missing"]
+    if missing:
+        files = sorted({BY_ID[e.id].filename for e in missing if e.id in BY_ID})
+        w(
+            f"\nMissing: {', '.join(e.id for e in missing)} "
+            f"(no {' or '.join(files)} in {one_line(report.submission_path)})\n"
+        )
     untouched = [e for e in report.exercises if e.status == "not_attempted"]
     if untouched:
         w(

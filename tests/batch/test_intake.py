@@ -133,3 +133,18 @@ def test_slug_keeps_ids_apart():
     names = [slug(s).lower() for s in alike]
     assert len(set(names)) == len(alike)
     assert all(name not in ("index", "con") for name in names)
+
+
+def test_every_file_not_graded_is_named_with_why(tmp_path):
+    student = tmp_path / "class" / "erin"
+    student.mkdir(parents=True)
+    (student / "m01_creation.py").write_text(GOOD)
+    (student / "broadcasting.py").write_text("x = 1\n")
+    (student / "notes.txt").write_text("my notes\n")
+    (student / "old").mkdir()
+    (student / "old" / "m01_creation.py").write_text(GOOD)
+    intake = collect(tmp_path / "class", tmp_path / "staged")
+    (note,) = [n for n in intake.notes if n.startswith("erin:")]
+    assert "broadcasting.py is not an exercise module (expected one of m01_creation.py" in note
+    assert "notes.txt (not a .py file)" in note
+    assert "old/m01_creation.py (another copy; m01_creation.py was graded)" in note
