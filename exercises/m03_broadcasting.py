@@ -8,6 +8,7 @@ missing leading sizes count as 1. Scaling an image's colour channels is the clas
 
 from __future__ import annotations
 
+import torch  # noqa: F401 (the examples and hints use it)
 from torch import Tensor
 
 

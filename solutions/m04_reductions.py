@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import torch  # noqa: F401 (the examples and hints use it)
 from torch import Tensor
 
 

@@ -45,3 +45,32 @@ def test_every_solution_function_becomes_a_stub():
 def test_unbalanced_markers_are_refused(source):
     with pytest.raises(RegionError):
         strip_solutions(source)
+
+
+def test_every_name_a_docstring_example_uses_is_defined_in_its_stub():
+    """A student's natural first attempt copies the example: torch.result_type must work in a
+    stub that was never edited (m03 and m04 used to lack ``import torch``)."""
+    import ast
+    import builtins
+    import doctest
+    import importlib.util
+
+    parser = doctest.DocTestParser()
+    for path in sorted(STUBS.glob("m*.py")):
+        spec = importlib.util.spec_from_file_location(f"_stub_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        names = set(vars(module)) | set(vars(builtins))
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            bound: set[str] = set()  # (an example may use what an earlier one defined)
+            for example in parser.get_examples(ast.get_docstring(node) or ""):
+                for inner in ast.walk(ast.parse(example.source)):
+                    if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                        bound.add(inner.id)
+                    elif isinstance(inner, ast.arg):  # a lambda's parameters
+                        bound.add(inner.arg)
+                for inner in ast.walk(ast.parse(example.source)):
+                    if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                        assert inner.id in names | bound, (path.name, node.name, inner.id)
