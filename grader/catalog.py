@@ -122,11 +122,38 @@ MODULES: tuple[str, ...] = tuple(dict.fromkeys(e.module for e in CATALOG))
 
 
 def select(ids: tuple[str, ...] | list[str] | None) -> tuple[Exercise, ...]:
-    """The exercises with these ids (all when empty); KeyError names an unknown id."""
+    """The exercises named (all when empty), in catalog order. A name is an exercise id
+    (``3.4``), a module number (``3``: every exercise of module 3) or a function name
+    (``scale_channels``). KeyError says which name is unknown and what comes close."""
     if not ids:
         return CATALOG
-    unknown = [i for i in ids if i not in BY_ID]
-    if unknown:
-        raise KeyError(f"unknown exercise id {unknown[0]!r}; known ids: {', '.join(BY_ID)}")
-    wanted = set(ids)
+    wanted: set[str] = set()
+    for name in ids:
+        found = resolve(name)
+        if not found:
+            raise KeyError(_unknown(name))
+        wanted |= {e.id for e in found}
     return tuple(e for e in CATALOG if e.id in wanted)
+
+
+def resolve(name: str) -> tuple[Exercise, ...]:
+    """The exercises one name stands for (see :func:`select`); empty when none."""
+    name = name.strip()
+    if name in BY_ID:
+        return (BY_ID[name],)
+    if name.isdigit():
+        return tuple(e for e in CATALOG if e.id.split(".")[0] == str(int(name)))
+    return tuple(e for e in CATALOG if name in e.all_functions)
+
+
+def _unknown(name: str) -> str:
+    import difflib
+
+    names = [*BY_ID, *(f for e in CATALOG for f in e.all_functions)]
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    modules = sorted({e.id.split(".")[0] for e in CATALOG}, key=int)
+    return (
+        f"unknown exercise {name!r}{hint} Name an exercise id ({', '.join(list(BY_ID)[:3])}, "
+        f"...), a module number ({'-'.join((modules[0], modules[-1]))}) or a function name"
+    )

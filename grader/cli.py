@@ -131,6 +131,7 @@ def run(
     """Grade exercises (all, or the given IDS such as 3.4)."""
     from grader import sandbox
 
+    _check_before_anything_slow(submission, device)
     try:
         select(list(ids))
         found = find_submission(submission)
@@ -191,6 +192,22 @@ def run(
     if fail_under is not None and percent < fail_under:
         click.echo(f"grade: score {percent:.1f}% is under --fail-under {fail_under:g}%", err=True)
         raise SystemExit(EXIT_FAIL_UNDER)
+
+
+def _check_before_anything_slow(submission: Path, device: str) -> None:
+    """One-line errors for what can be known in milliseconds, before torch is imported."""
+    from grader import sandbox
+
+    if device == "cuda" and sys.platform != "win32" and not sandbox.gpu_present():
+        raise Fatal(
+            "--device cuda was asked for, but this machine has no NVIDIA GPU (no /dev/nvidia*); "
+            "use --device auto or cpu"
+        )
+    if not submission.exists():
+        raise Fatal(
+            f"{submission} does not exist in {Path.cwd()}: run grade from the folder that holds "
+            "your exercises/ folder (cd there first), or give its path with --submission PATH"
+        )
 
 
 def _not_modules(found: Submission) -> list[str]:

@@ -6,11 +6,14 @@ import json
 import shutil
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from grader import sandbox
 from grader.catalog import CATALOG
 from grader.cli import cli
 from grader.reporters.jsonfile import SCHEMA_PATH
@@ -29,7 +32,7 @@ def test_grade_on_stubs_prints_a_zero_table_and_exits_0():
     assert result.exit_code == 0
     assert f"Score: 0/{TOTAL:g}" in result.output
     assert "not attempted" in result.output
-    assert "grade --seed 3" in result.output
+    assert f"grade run --submission {STUBS} --seed 3)" in result.output  # the same run again
     assert "all tests passed" not in result.output.lower()
 
 
@@ -115,7 +118,7 @@ def test_the_installed_grade_command_runs_end_to_end():
         [*command, "run", "9.9"], capture_output=True, text=True, cwd=ROOT, timeout=300
     )
     assert bad.returncode == 2
-    assert bad.stderr.strip().count("\n") == 0 and "unknown exercise id" in bad.stderr
+    assert bad.stderr.strip().count("\n") == 0 and "unknown exercise '9.9'" in bad.stderr
 
 
 def test_validate_reports_each_proof_and_fails_on_thin_mutant_coverage(tmp_path):
@@ -159,3 +162,37 @@ def test_a_missing_module_is_missing_and_a_misnamed_one_is_named(tmp_path):
     assert "missing (no such file)" in done.stdout
     assert f"Missing: 3.4 (no m03_broadcasting.py in {folder})" in done.stdout
     assert "Not attempted" not in done.stdout
+
+
+def test_a_module_number_or_a_function_name_selects_exercises():
+    from grader.catalog import select
+
+    assert [e.id for e in select(["3"])] == ["3.1", "3.2", "3.3", "3.4", "3.5"]
+    assert [e.id for e in select(["scale_channels", "1.2"])] == ["1.2", "3.3"]
+    assert [e.id for e in select(["zero_diagonal_"])] == ["2.2"]
+    with pytest.raises(KeyError, match="did you mean scale_channels"):
+        select(["scale_chanels"])
+
+
+def test_friendly_errors_before_anything_slow_and_a_rerun_hint_with_the_same_selection(
+    tmp_path,
+):
+    def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "grader", "run", *args], capture_output=True, text=True,
+            cwd=cwd, timeout=300,
+        )  # fmt: skip
+
+    nowhere = run(cwd=tmp_path)
+    assert nowhere.returncode == 2 and "cd there first" in nowhere.stderr
+    assert "--submission PATH" in nowhere.stderr
+    if not sandbox.gpu_present():
+        started = time.perf_counter()
+        cuda = run("--device", "cuda", cwd=tmp_path)
+        assert cuda.returncode == 2 and "no NVIDIA GPU" in cuda.stderr
+        assert time.perf_counter() - started < 5  # no torch import before saying so
+    done = run("3.3", "scale_batch_channels", "--submission", "solutions", "--seed", "5")
+    assert done.returncode == 0, done.stderr
+    assert "(to rerun the same inputs: grade run 3.3 3.4 --submission solutions --seed 5)" in (
+        done.stdout
+    )

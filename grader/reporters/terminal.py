@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 from typing import TextIO
 
-from grader.catalog import BY_ID
+from grader.catalog import BY_ID, CATALOG
 from grader.model import GradeReport
 from grader.terminal_text import for_terminal, one_line
 
@@ -34,6 +35,16 @@ STATUS_WORDS = {
 
 def _points(value: float) -> str:
     return f"{value:g}"
+
+
+def rerun_command(report: GradeReport) -> str:
+    """The command that grades the same exercises of the same submission on the same inputs."""
+    parts = ["grade run"]
+    if len(report.exercises) < len(CATALOG):
+        parts += [e.id for e in report.exercises]
+    if report.submission_path != "exercises":
+        parts.append(f"--submission {shlex.quote(one_line(report.submission_path))}")
+    return " ".join([*parts, f"--seed {report.seed}"])
 
 
 def summary_lines(report: GradeReport) -> list[str]:
@@ -71,7 +82,7 @@ def render(report: GradeReport, stream: TextIO) -> None:
         f"tensorgrade {report.tool_version} | torch {report.torch_version} | "
         f"devices: {', '.join(report.devices)}\n"
     )
-    w(f"seed {report.seed} (to rerun the same inputs: grade --seed {report.seed})\n")
+    w(f"seed {report.seed} (to rerun the same inputs: {rerun_command(report)})\n")
     w(f"submission: {one_line(report.submission_path)}\n")
     if report.isolation:
         iso = report.isolation
