@@ -19,6 +19,7 @@ from grader.outcomes import (
     CallTimedOut,
     CheckFailed,
     Forbidden,
+    FunctionMissing,
     GraderFault,
     GradingError,
     ModuleMissing,
@@ -86,6 +87,26 @@ def _outcome(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, 
     if excinfo.errisinstance(pytest.skip.Exception):
         return "skipped", str(getattr(exc, "msg", exc))
     return "error", f"the grader could not check the result ({type(exc).__name__}: {exc})"
+
+
+def function_missing(source: str, exercise: Exercise) -> str | None:
+    """Why the module has no binding of the exercise's function, with the closest names it
+    has; None when it has one (or the text does not parse: that is said by the import)."""
+    import ast
+    import difflib
+
+    from grader import rules
+
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    if rules.find_bindings(tree, exercise.name):
+        return None
+    names = list(rules.top_level_bindings(tree))
+    close = difflib.get_close_matches(exercise.name, names, n=2, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(f'{n}()' for n in close)}?" if close else ""
+    return f"{exercise.filename} has no function named {exercise.name}(){hint}"
 
 
 class GraderPlugin:
@@ -174,6 +195,10 @@ class GraderPlugin:
         if exercise.id in self.context.forbidden:
             # Never called: its code (or its module's top level) reaches into internals.
             raise Forbidden(self.context.forbidden[exercise.id])
+        if read is not None:
+            missing = function_missing(read.text, exercise)
+            if missing:  # every check of the exercise says it, the same way: said once
+                raise FunctionMissing(missing)
         return StudentFunction(
             exercise=exercise,
             function=exercise.name,

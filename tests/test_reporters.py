@@ -94,3 +94,34 @@ def test_a_refused_exercise_is_said_once_with_what_it_cost(tmp_path):
     text = stream.getvalue()
     assert text.count("import gc") == 1
     assert "[refused] all" in text and "refused: reaches into internals" in text
+
+
+def test_one_cause_is_said_once_with_the_checks_it_cost(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, make_submission
+
+    m01 = (ROOT / "solutions" / "m01_creation.py").read_text().replace(
+        "def arange_reshape(", "def arange_reshape(*a, **k):\n    while True:\n        pass\n\n\n"
+        "def _old_arange_reshape(",
+    )  # fmt: skip
+    m03 = (
+        (ROOT / "solutions" / "m03_broadcasting.py")
+        .read_text()
+        .replace("def scale_channels(", "def scale_chanels(")
+    )
+    folder = make_submission(
+        tmp_path / "s",
+        replace={"m01_creation": m01, "m03_broadcasting": m03, "m05_indexing": "def f(:\n"},
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "run", "1.2", "3.3", "5.1", "--submission", str(folder),
+         "--timeout", "1", "--seed", "2"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    text = done.stdout
+    assert text.count("did not finish within 1 s") == 1
+    assert "[timed out] all 3 checks (2 pt) for one reason" in text
+    assert text.count("has no function named scale_channels(); did you mean scale_chanels()") == 1
+    assert text.count("SyntaxError") + text.count("syntax error") == 1

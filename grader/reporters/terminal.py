@@ -8,6 +8,7 @@ from typing import TextIO
 
 from grader.catalog import BY_ID, CATALOG
 from grader.model import GradeReport
+from grader.reporters.causes import one_cause
 from grader.terminal_text import for_terminal, one_line
 
 OUTCOME_WORDS = {
@@ -102,11 +103,14 @@ def render(report: GradeReport, stream: TextIO) -> None:
         w("\nWhat to fix\n")
     for e in problems:
         w(f"\n  {e.id} {e.name}\n")
-        refusal = next((c.message for c in e.checks if c.outcome == "forbidden"), None)
-        if refusal and all(c.outcome == "forbidden" for c in e.checks):
-            # One cause, said once: the reflection rule refused the code every check would run.
-            w(f"    [refused] all {len(e.checks)} checks ({_points(e.max_score)} pt)\n")
-            for line in for_terminal(refusal).splitlines():
+        cause = one_cause(e)
+        if cause is not None:
+            # One cause, said once: seven identical time-outs would read as seventy seconds.
+            w(
+                f"    [{OUTCOME_WORDS[cause.outcome]}] all {cause.checks} checks "
+                f"({_points(cause.points)} pt) for one reason:\n"
+            )
+            for line in for_terminal(cause.message).splitlines():
                 w(textwrap.indent(textwrap.fill(line, 92) or " ", "        ") + "\n")
             continue
         for c in e.checks:

@@ -1,0 +1,40 @@
+"""One cause, said once: an exercise whose every check failed for the same reason.
+
+An import or syntax error, a time-out, a refused or missing function ends every check of the
+exercise with the same message; the reports say it once with the count of checks it cost,
+instead of once per check (seven "did not finish within 10 s" read as 70 s).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grader.model import ExerciseResult
+
+SHARED_OUTCOMES = frozenset({"error", "timeout", "failed", "forbidden", "grader_error"})
+
+
+@dataclass(frozen=True)
+class OneCause:
+    """What ended every check of one exercise."""
+
+    outcome: str
+    message: str
+    checks: int
+    points: float
+
+
+def one_cause(exercise: ExerciseResult) -> OneCause | None:
+    """The single cause of an exercise's lost points, when every check (at least two) ended with
+    the same outcome and every visible check with the same message; None otherwise."""
+    checks = exercise.checks
+    if len(checks) < 2 or any(c.outcome == "passed" for c in checks):
+        return None
+    outcomes = {c.outcome for c in checks}
+    messages = {c.message for c in checks if c.visibility == "visible"}
+    if len(outcomes) != 1 or len(messages) != 1 or not outcomes <= SHARED_OUTCOMES:
+        return None
+    (message,) = messages
+    if not message:
+        return None
+    return OneCause(outcomes.pop(), message, len(checks), exercise.max_score)
