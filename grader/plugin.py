@@ -91,7 +91,8 @@ def _outcome(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, 
 
 def function_missing(source: str, exercise: Exercise) -> str | None:
     """Why the module has no binding of the exercise's function, with the closest names it
-    has; None when it has one (or the text does not parse: that is said by the import)."""
+    has; None when it has one, when the text does not parse or when it defines no function at
+    all (the import then says what is wrong)."""
     import ast
     import difflib
 
@@ -102,6 +103,9 @@ def function_missing(source: str, exercise: Exercise) -> str | None:
     except (SyntaxError, ValueError):
         return None
     if rules.find_bindings(tree, exercise.name):
+        return None
+    defined = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if not defined:  # not a misnamed function: let the import say what is wrong (it may fail)
         return None
     names = list(rules.top_level_bindings(tree))
     close = difflib.get_close_matches(exercise.name, names, n=2, cutoff=0.6)
