@@ -211,6 +211,15 @@ class GraderPlugin:
             source_text=None if read is None else read.text,
         )
 
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        item.stash[_OUTPUT] = self.context.runner.output_mark()
+
+    def _printed(self, item: pytest.Item) -> str:
+        """What the student's function printed during this check, for a failed visible check."""
+        if item.get_closest_marker("hidden") is not None or _OUTPUT not in item.stash:
+            return ""
+        return self.context.runner.printed_since(item.stash[_OUTPUT])
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
@@ -229,7 +238,11 @@ class GraderPlugin:
         else:
             outcome, longrepr = "failed", f"{excinfo.typename}: {excinfo.value}"
         if call.when == "call" or (call.when == "setup" and outcome != "passed"):
-            item.stash[_RESULT] = _outcome(excinfo)
+            result, message = _outcome(excinfo)
+            if result == "failed" and (printed := self._printed(item)):
+                # Never for hidden checks: what a function prints can show their inputs.
+                message = f"{message}\nYour function printed (last lines):\n{printed}"
+            item.stash[_RESULT] = (result, message)
         return pytest.TestReport(
             item.nodeid,
             item.location,
@@ -266,3 +279,4 @@ class GraderPlugin:
 
 
 _RESULT = pytest.StashKey[tuple[str, "str | None"]]()
+_OUTPUT = pytest.StashKey[tuple[int, int]]()

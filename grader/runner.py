@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import select
 import signal
 import subprocess
 import tempfile
@@ -282,6 +283,8 @@ class WorkerProcess:
         self.max_blob_bytes = max_blob_bytes
         self._frames: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._output_tail = bytearray()
+        self.output_bytes = 0
+        """Bytes the worker has printed so far (the tail keeps the last 64 KiB of them)."""
         self.ready = False
         self.own_pid: int | None = None
         """The pid the worker gave in its ready frame (in its own PID namespace)."""
@@ -316,7 +319,24 @@ class WorkerProcess:
         with contextlib.suppress(OSError, ValueError):
             while chunk := self.process.stderr.read1(65536):  # type: ignore[attr-defined]
                 self._output_tail = (self._output_tail + chunk)[-OUTPUT_TAIL_BYTES:]
+                self.output_bytes += len(chunk)
         self._close_quietly(self.process.stderr)
+
+    def printed_since(self, mark: int, lines: int = 8) -> str:
+        """The last lines printed since ``output_bytes`` was ``mark`` (made safe for a
+        terminal). The worker flushes its output before each reply; this waits a moment for
+        the drain to catch up with what is already in the pipe."""
+        deadline = time.monotonic() + 0.05
+        with contextlib.suppress(OSError, ValueError):
+            fd = self.process.stderr.fileno()  # type: ignore[union-attr]
+            while time.monotonic() < deadline and select.select([fd], [], [], 0)[0]:
+                time.sleep(0.001)
+        new = self.output_bytes - mark
+        if new <= 0:
+            return ""
+        raw = bytes(self._output_tail[-new:])
+        text = for_terminal(raw.decode("utf-8", "replace")).strip()
+        return "\n".join(text.splitlines()[-lines:])
 
     def output_tail(self, lines: int = 6) -> str:
         """The last lines the worker printed (for crash messages), with terminal escape sequences
@@ -424,6 +444,18 @@ class StudentRunner:
     def _spawn(self) -> WorkerProcess:
         self._worker = WorkerProcess(cwd=self.workdir, process=self._launch())
         return self._worker
+
+    def output_mark(self) -> tuple[int, int]:
+        """Where the current worker's output stands (to show later what a check printed)."""
+        worker = self._worker
+        return (id(worker), worker.output_bytes if worker is not None else 0)
+
+    def printed_since(self, mark: tuple[int, int]) -> str:
+        """What the worker printed since ``mark`` (empty if it was replaced meanwhile)."""
+        worker = self._worker
+        if worker is None or id(worker) != mark[0]:
+            return ""
+        return worker.printed_since(mark[1])
 
     def broken(self, exercise_id: str) -> Exception | None:
         """The error that already ended this exercise (e.g. NotImplementedError), if any."""

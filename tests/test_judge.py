@@ -136,3 +136,22 @@ def test_no_hidden_input_can_reach_a_visible_message(tmp_path):
             calls[check.visibility].append(int(found.group(1)))
     assert calls["visible"] and calls["hidden"]
     assert max(calls["visible"]) < min(calls["hidden"])
+
+
+def test_what_a_function_printed_shows_with_a_failing_visible_check_only(tmp_path):
+    from tests.conftest import make_submission
+
+    noisy = (
+        "\n\ndef scale_channels(img, scale):\n"
+        "    print('debug: shape', tuple(img.shape), '\\x1b[2J')\n"
+        "    return img * 0\n"
+    )
+    folder = make_submission(tmp_path / "s", append={"m03_broadcasting": noisy})
+    report = grade(folder, exercises=["3.3"], seed=SEED, reveal_hidden=True)
+    failed = [c for c in report.checks if c.outcome == "failed"]
+    visible = [c for c in failed if c.visibility == "visible"]
+    hidden = [c for c in failed if c.visibility == "hidden"]
+    assert visible and hidden
+    assert any("Your function printed (last lines):\ndebug: shape" in c.message for c in visible)
+    assert all("\x1b" not in (c.message or "") for c in visible)
+    assert not any("debug: shape" in (c.message or "") for c in hidden)
