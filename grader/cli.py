@@ -28,7 +28,7 @@ from grader.terminal_text import one_line
 EXIT_OK, EXIT_FAIL_UNDER, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "gradescope")
 DEVICES = ("auto", "cpu", "meta", "cuda")
-EXPORT_FORMATS = ("csv", "canvas", "moodle", "json", "gradescope")
+EXPORT_FORMATS = ("csv", "canvas", "moodle", "json", "gradescope", "feedback")
 ISOLATIONS = ("auto", "full", "reduced")
 
 
@@ -481,7 +481,7 @@ def _batch_isolation(requested: str, required: str | None) -> Isolation:
     "out",
     type=click.Path(path_type=Path),
     default=None,
-    help="File (or folder for json, gradescope) [default: FOLDER/exports/...].",
+    help="File (or folder for json, gradescope, feedback) [default: FOLDER/exports/...].",
 )
 @click.option(
     "--assignment",

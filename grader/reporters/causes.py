@@ -25,14 +25,19 @@ class OneCause:
 
 
 def one_cause(exercise: ExerciseResult) -> OneCause | None:
-    """The single cause of an exercise's lost points, when every check (at least two) ended with
-    the same outcome and every visible check with the same message; None otherwise."""
+    """The single cause of an exercise's lost points, when every check ended with the same
+    outcome and every visible check (at least two) with the same message; None otherwise."""
     checks = exercise.checks
     if len(checks) < 2 or any(c.outcome == "passed" for c in checks):
         return None
     outcomes = {c.outcome for c in checks}
-    messages = {c.message for c in checks if c.visibility == "visible"}
-    if len(outcomes) != 1 or len(messages) != 1 or not outcomes <= SHARED_OUTCOMES:
+    visible = [c.message for c in checks if c.visibility == "visible"]
+    messages = set(visible)
+    # Two visible checks at least must agree: hidden messages can't be compared, and one
+    # visible failure is one check's failure, not the whole exercise's.
+    if len(visible) < 2 or len(outcomes) != 1 or len(messages) != 1:
+        return None
+    if not outcomes <= SHARED_OUTCOMES:
         return None
     (message,) = messages
     if not message:

@@ -38,8 +38,11 @@ def test_page_is_self_contained_and_escapes_submission_text(book):
     page = build_class_report(book, notes=["not in the roster: <b>x</b>"])
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "<img src=x" not in page and "<b>x</b>" not in page
-    # No external resources: no src or href at all, and the only URL is the SVG namespace.
-    assert not re.search(r"<[^>]+\s(?:src|href)\s*=", page)
+    # No external resources: no src at all, links only to the students' feedback pages beside
+    # it, and the only URL is the SVG namespace.
+    assert not re.search(r"<[^>]+\s src\s*=".replace(" ", ""), page)
+    links = re.findall(r"<a href=\"([^\"]*)\"", page)
+    assert links and all(re.fullmatch(r"exports/feedback/[a-z0-9._@-]+\.html", x) for x in links)
     assert set(re.findall(r"https?://[^\s'\"<>]+", page)) == {"http://www.w3.org/2000/svg"}
 
 

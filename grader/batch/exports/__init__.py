@@ -2,7 +2,7 @@
 
 csv (one row per student), canvas (Canvas's gradebook import), moodle (an identifier column and
 one grade column), json (one schema-v1 report per student plus an index), gradescope (one
-results.json per student).
+results.json per student), feedback (one HTML and one Markdown page per student to hand back).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.batch.exports import canvas, gradescope, json_reports, moodle, table
+from grader.batch.exports import canvas, feedback, gradescope, json_reports, moodle, table
 from grader.batch.exports.options import ExportOptions
 from grader.batch.gradebook import Gradebook
 
@@ -23,11 +23,13 @@ FORMATS: dict[str, tuple[Writer, str]] = {
     "moodle": (moodle.write, "moodle.csv"),
     "json": (json_reports.write, "json"),
     "gradescope": (gradescope.write, "gradescope"),
+    "feedback": (feedback.write, "feedback"),
 }
 
 
 def default_path(folder: Path, fmt: str) -> Path:
-    """Where a format goes inside ``folder`` (a file, or a folder for json and gradescope)."""
+    """Where a format goes inside ``folder`` (a file, or a folder for json, gradescope and
+    feedback)."""
     return folder / FORMATS[fmt][1]
 
 
