@@ -113,6 +113,20 @@ def function_missing(source: str, exercise: Exercise) -> str | None:
     return f"{exercise.filename} has no function named {exercise.name}(){hint}"
 
 
+def untouched(source: str, exercise: Exercise) -> bool:
+    """Whether every function of the exercise is still its stub (a docstring and ``raise
+    NotImplementedError``), read from the source."""
+    import ast
+
+    from grader import rules
+
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return all(rules.is_stub(tree, name) for name in exercise.all_functions)
+
+
 class GraderPlugin:
     """Pytest hooks and fixtures for one grading run."""
 
@@ -203,6 +217,10 @@ class GraderPlugin:
             missing = function_missing(read.text, exercise)
             if missing:  # every check of the exercise says it, the same way: said once
                 raise FunctionMissing(missing)
+            if untouched(read.text, exercise):
+                # Decided from the source: only the stub's own body is "not attempted". Any
+                # NotImplementedError a call raises (torch raises some) is a failure.
+                raise NotAttempted(f"{exercise.name}() still raises NotImplementedError")
         return StudentFunction(
             exercise=exercise,
             function=exercise.name,

@@ -155,3 +155,28 @@ def test_what_a_function_printed_shows_with_a_failing_visible_check_only(tmp_pat
     assert any("Your function printed (last lines):\ndebug: shape" in c.message for c in visible)
     assert all("\x1b" not in (c.message or "") for c in visible)
     assert not any("debug: shape" in (c.message or "") for c in hidden)
+
+
+def test_not_attempted_means_the_stub_is_untouched_not_any_notimplementederror(tmp_path):
+    """torch raises NotImplementedError too ('Cannot copy out of meta tensor'): that is a
+    failure with its message, in What to fix; only the stub's own body is 'not attempted'."""
+    import io
+
+    from grader.reporters import terminal
+    from tests.conftest import make_submission
+
+    cpu_trip = (
+        "\n\ndef scale_channels(img, scale):\n"
+        "    return (img * scale).cpu().to(img.device)\n"
+    )
+    folder = make_submission(tmp_path / "s", append={"m03_broadcasting": cpu_trip})
+    result = by_id(grade(folder, exercises=["3.3"], seed=SEED, device="meta"))["3.3"]
+    device = [c for c in result.checks if c.kind == "device"]
+    assert device and all(c.outcome == "failed" for c in device)
+    assert any("Cannot copy out of meta tensor" in (c.message or "") for c in device)
+    assert result.status == "failed"
+    stream = io.StringIO()
+    report = grade(folder, exercises=["3.3"], seed=SEED, device="meta")
+    terminal.render(report, stream)
+    assert "Cannot copy out of meta tensor" in stream.getvalue()
+    assert "Not attempted" not in stream.getvalue()
