@@ -43,7 +43,9 @@ def zero_diagonal(x: Tensor) -> Tensor:
         x: (..., N, N) tensor: one or more square matrices.
 
     Returns:
-        A new tensor of ``x``'s shape and dtype; ``x`` itself stays unchanged.
+        A new tensor of ``x``'s shape and dtype (integer and float16 too); ``x`` itself stays
+        unchanged. Every diagonal entry becomes exactly 0, even an inf or a nan; every other
+        entry is kept as it was.
 
     Raises:
         ValueError: if ``x`` has fewer than 2 dimensions or its last two sizes differ.

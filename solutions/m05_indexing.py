@@ -125,8 +125,9 @@ def masked_mean(x: Tensor, mask: Tensor) -> Tensor:
         mask: (B, T) bool, True where a value counts.
 
     Returns:
-        (B,) tensor of ``x``'s dtype. A row with no True entry gives 0, not nan. Gradients are 0
-        where ``mask`` is False and never nan.
+        (B,) tensor of ``x``'s dtype, float16 and bfloat16 included (count in that dtype too).
+        A row with no True entry gives 0, not nan. Gradients are 0 where ``mask`` is False and
+        never nan.
 
     Device and mutation: the result is on ``x``'s device; inputs stay unchanged.
 

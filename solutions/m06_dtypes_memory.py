@@ -101,7 +101,9 @@ def to_uint8_image(x: Tensor) -> Tensor:
 
     Returns:
         A uint8 tensor of the same shape: ``round(255 * x)`` (round half to even, as
-        ``torch.round``), clamped to [0, 255] **before** the cast.
+        ``torch.round``), clamped to [0, 255] **before** the cast. The product may be computed
+        in ``x``'s dtype or in float64: where ``255 * x`` is within rounding of a .5 tie (as
+        ``float32(0.5 / 255)`` is), either rounding is accepted.
 
     Device and mutation: the result is on ``x``'s device; ``x`` stays unchanged.
 

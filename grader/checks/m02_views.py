@@ -16,6 +16,7 @@ from grader.checks.expect import (
 )
 from grader.checks.inputs import fill, on
 from grader.outcomes import CheckFailed
+from grader.protocol import dtype_name
 
 
 def expect_new_memory(out, *, what: str) -> None:
@@ -88,6 +89,26 @@ def check_zero_diagonal_copies_and_leaves_input(student, gen):
     reply = student.call(x)
     expect_close(reply.value, zero_diag_expected(x), what="zero_diagonal(x (2, 3, 3))")
     expect_input_unchanged(reply, 0, x, name="x")
+
+
+@check("2.2", kind="dtype", points=0.5)
+def check_zero_diagonal_keeps_dtype_and_zeroes_inf_and_nan(student, gen):
+    """int64 and float16 keep their dtype; an inf or nan on the diagonal becomes exactly 0"""
+    ints = torch.randint(-9, 10, (2, 3, 3), generator=gen)
+    halves = fill((3, 3), gen).to(torch.float16)
+    odd = fill((3, 3), gen)
+    odd[0, 0], odd[1, 1], odd[0, 2], odd[2, 1] = float("inf"), float("nan"), float("inf"), -1.0
+    for x in (ints, halves, odd):
+        what = f"zero_diagonal({dtype_name(x.dtype)} x {tuple(x.shape)})"
+        out = expect_tensor(student(x), shape=tuple(x.shape), dtype=x.dtype, what=what)
+        expected = zero_diag_expected(x)
+        if out.data is not None and not torch.equal(
+            torch.nan_to_num(out.data, nan=123.0), torch.nan_to_num(expected, nan=123.0)
+        ):
+            raise CheckFailed(
+                f"{what} is not x with its diagonal set to 0: an inf or nan on the diagonal "
+                "must become 0 (a mask multiply gives inf * 0 = nan), everything else stays."
+            )
 
 
 @check("2.2", kind="mutation", points=0.5)

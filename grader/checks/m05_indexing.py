@@ -15,6 +15,7 @@ from grader.checks.expect import (
 from grader.checks.inputs import fill, on
 from grader.checks.oracles import argmax_loop, masked_mean_loop, sequence_mask_loop
 from grader.outcomes import CheckFailed
+from grader.protocol import dtype_name
 from grader.runner import RandomArg
 
 
@@ -255,6 +256,20 @@ def _masked_small(student, gen) -> tuple[torch.Tensor, torch.Tensor]:
 def check_masked_mean_small_example_with_an_empty_row(student, gen):
     """Row means over the mask; the empty row gives 0, not nan"""
     _masked_small(student, gen)
+
+
+@check("5.5", kind="dtype", points=0.5)
+def check_masked_mean_keeps_reduced_precision(student, gen):
+    """float16 and bfloat16 inputs give means of the same dtype (count in x's dtype)"""
+    _masked_small(student, gen)
+    mask = torch.tensor([[True, False, True, True], [False] * 4, [True, True, False, False]])
+    for dtype in (torch.float16, torch.bfloat16):
+        x = fill((3, 4), gen, low=-2, high=2).to(dtype)
+        out = student(x, mask)
+        what = f"masked_mean({dtype_name(dtype)} x, mask)"
+        expect_tensor(out, shape=(3,), dtype=dtype, what=what)
+        expect_close(out, masked_mean_loop(x.double(), mask).to(dtype), rtol=2e-2, atol=2e-2,
+                     what=what)  # fmt: skip
 
 
 @check("5.5", kind="gradient", points=1.5)

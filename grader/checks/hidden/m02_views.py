@@ -40,7 +40,7 @@ def _square_batch(draw: st.DrawFn) -> tuple[int, ...]:
     return (*lead, n, n)
 
 
-@check("2.2", kind="values", points=1)
+@check("2.2", kind="values", points=0.5)
 def check_zero_diagonal_random_batches(student, seed, gen):
     """Random batch dimensions: the copy and the in-place version zero every diagonal"""
     in_place = student.other("zero_diagonal_")

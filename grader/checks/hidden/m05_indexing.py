@@ -114,7 +114,7 @@ def _masked_case(draw: st.DrawFn) -> tuple[int, int]:
     return b, t
 
 
-@check("5.5", kind="values", points=1.5)
+@check("5.5", kind="values", points=1)
 def check_masked_mean_random_masks(student, seed, gen):
     """Random shapes and masks (empty and full rows included) match the row loop"""
     cases = []
