@@ -7,9 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
+GATED = "these points count only when the values are right, and they are not: "
+"""How a check whose points need a correct answer begins its message when the answer is not."""
+
 
 class CheckFailed(AssertionError):
     """The student's answer is wrong (outcome ``failed``)."""
+
+
+class WrongValues(CheckFailed):
+    """The answer's values (or their shape or dtype) are not the expected ones (``failed``).
+    In a check about something else (rules, device, mutation, time) it means the check's gate
+    was not passed, and the message says so."""
 
 
 class StudentRaised(CheckFailed):

@@ -16,6 +16,7 @@ from grader import seeding
 from grader.catalog import BY_ID, CATALOG, Exercise
 from grader.forbidden import forbidden_exercises
 from grader.outcomes import (
+    GATED,
     CallTimedOut,
     CheckFailed,
     Forbidden,
@@ -24,12 +25,15 @@ from grader.outcomes import (
     GradingError,
     ModuleMissing,
     NotAttempted,
+    WrongValues,
 )
 from grader.runner import StudentRunner
 from grader.student import Devices, StudentFunction
 from grader.submission import ModuleSource, SourceRefused, Submission
 
 METADATA_KEY = "tensorgrade"
+GATED_KINDS = frozenset({"rules", "device", "mutation", "time"})
+"""Check kinds whose points count only when the answer is also correct."""
 
 
 @dataclass
@@ -257,6 +261,11 @@ class GraderPlugin:
             outcome, longrepr = "failed", f"{excinfo.typename}: {excinfo.value}"
         if call.when == "call" or (call.when == "setup" and outcome != "passed"):
             result, message = _outcome(excinfo)
+            gated = _marker_arg(item, "kind") in GATED_KINDS
+            if gated and excinfo is not None and excinfo.errisinstance(WrongValues):
+                # Its points need a correct answer, and the answer is not: say that, rather
+                # than a bare value error under a title about rules, devices or mutation.
+                message = message if (message or "").startswith(GATED) else f"{GATED}{message}"
             if result == "failed" and (printed := self._printed(item)):
                 # Never for hidden checks: what a function prints can show their inputs.
                 message = f"{message}\nYour function printed (last lines):\n{printed}"

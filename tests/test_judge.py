@@ -180,3 +180,19 @@ def test_not_attempted_means_the_stub_is_untouched_not_any_notimplementederror(t
     terminal.render(report, stream)
     assert "Cannot copy out of meta tensor" in stream.getvalue()
     assert "Not attempted" not in stream.getvalue()
+
+
+def test_a_gated_check_says_it_is_gated(tmp_path):
+    """A rules or device check whose points need a correct answer says so when the answer is
+    wrong, instead of a bare value error under a title about rules or devices."""
+    from grader.outcomes import GATED
+    from tests.conftest import make_submission
+
+    wrong = "\n\ndef scale_channels(img, scale):\n    return img * scale + 1\n"
+    folder = make_submission(tmp_path / "s", append={"m03_broadcasting": wrong})
+    result = by_id(grade(folder, exercises=["3.3"], seed=SEED))["3.3"]
+    gated = [c for c in result.checks if c.kind in ("rules", "device", "time")]
+    assert gated and all(c.outcome == "failed" for c in gated)
+    assert all((c.message or "").startswith(GATED) for c in gated if c.visibility == "visible")
+    values = [c for c in result.checks if c.kind == "values" and c.visibility == "visible"]
+    assert values and not any((c.message or "").startswith(GATED) for c in values)

@@ -116,3 +116,22 @@ def test_a_call_far_over_budget_is_not_run_again():
 def test_without_an_outside_clock_the_check_says_it_did_not_run():
     with pytest.raises(pytest.skip.Exception, match="needs Linux"):
         expect_within_budget(Reply(value=None, inputs_after=()), what="f", times=100, floor_s=0.02)
+
+
+def test_a_time_hint_never_names_a_loop_the_code_does_not_have():
+    class Handle:
+        function = "scale_channels"
+
+        def __init__(self, source: str) -> None:
+            self.source_text = source
+
+    looping = Handle("def scale_channels(img, s):\n    return [v for v in img]\n")
+    plain = Handle("def scale_channels(img, s):\n    return img * s\n")
+    hint = "a loop over pixels is thousands of times slower"
+    with pytest.raises(CheckFailed, match=hint):
+        expect_within_budget(_reply(0.001, 5.0), what="f", times=100, floor_s=0.02, hint=hint,
+                             student=looping)  # fmt: skip
+    with pytest.raises(CheckFailed, match="your code has no Python loop") as caught:
+        expect_within_budget(_reply(0.001, 5.0), what="f", times=100, floor_s=0.02, hint=hint,
+                             student=plain)  # fmt: skip
+    assert "loop over pixels" not in str(caught.value)

@@ -7,14 +7,15 @@ the judge on plain tensors rebuilt from the worker's bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
 
-from grader.outcomes import CheckFailed
+from grader.outcomes import GATED, CheckFailed, WrongValues
 from grader.runner import InputAfter, Reply, ReturnedTensor
 
 TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
@@ -116,13 +117,18 @@ def expect_close(
     Defaults follow ``torch.testing.assert_close``; integers and bools compare exactly; NaNs in the
     same places count as equal.
     """
-    got = expect_tensor(
-        value,
-        shape=expected.shape,
-        dtype=expected.dtype if check_dtype else None,
-        what=what,
-        hint=hint,
-    )
+    try:
+        got = expect_tensor(
+            value,
+            shape=expected.shape,
+            dtype=expected.dtype if check_dtype else None,
+            what=what,
+            hint=hint,
+        )
+    except WrongValues:
+        raise
+    except CheckFailed as exc:  # a wrong shape or dtype is a wrong answer too
+        raise WrongValues(str(exc)) from None
     if got.data is None:
         raise CheckFailed(f"{what} has no values to compare (it is on '{got.device}').")
     actual = got.data
@@ -149,7 +155,7 @@ def expect_close(
     where = f"at index {idx}" if idx else "the value"
     count = int((~ok).sum())
     tol = f" (tolerance: rtol={rtol:g}, atol={atol:g})" if rtol is not None else ""
-    raise CheckFailed(
+    raise WrongValues(
         f"{what} has wrong values: {where} expected {_fmt_value(exp.reshape(-1)[bad])}, "
         f"got {_fmt_value(actual.reshape(-1)[bad])}; {count} of {exp.numel()} elements differ{tol}."
         + (f" Hint: {hint}" if hint else "")
@@ -230,6 +236,17 @@ def expect_shows_input_bytes(out, source: torch.Tensor, *, what: str) -> None:
         )
 
 
+@contextlib.contextmanager
+def values_first() -> Iterator[None]:
+    """The gate of a check whose points count only with a correct answer (rules, device, time,
+    dtype): a wrong value inside it fails the check saying so, so a title about rules or devices
+    never stands over a bare value error."""
+    try:
+        yield
+    except CheckFailed as exc:
+        raise CheckFailed(f"{GATED}{exc}") from None
+
+
 TIME_RETRIES = 2
 """More runs of a call that was over budget but not far over (its fastest run counts)."""
 
@@ -242,8 +259,12 @@ def expect_within_budget(
     floor_s: float,
     hint: str = "",
     again: Callable[[], Any] | None = None,
+    student: Any = None,
 ) -> None:
     """The call's CPU time is at most ``times`` x the fastest reference run + ``floor_s``.
+
+    ``hint`` is about loops: it is given only when ``student``'s code has one (read from its
+    source); code without a loop is told what else makes a vectorised answer slow.
 
     Both are read by the judge from the worker's kernel CPU clock (see grader.cputime), so a
     busy machine or a patched clock in the worker changes nothing. A call over budget but under
@@ -266,6 +287,12 @@ def expect_within_budget(
         if retry is not None:
             reference, call = min(reference, retry.reference_s), min(call, retry.call_s)
     budget = times * reference + floor_s
+    if call > budget and student is not None and not _has_loops(student):
+        hint = (
+            "your code has no Python loop; look for a step that makes one Python object per "
+            "element (a list of N numbers, .tolist(), .item()) or an intermediate far larger "
+            "than the input."
+        )
     if call > budget:
         raise CheckFailed(
             f"{what} took {call * 1000:.0f} ms of CPU time, over its budget of "
@@ -273,6 +300,16 @@ def expect_within_budget(
             f"input, {reference * 1000:.1f} ms, + {floor_s * 1000:.0f} ms)."
             + (f" Hint: {hint}" if hint else "")
         )
+
+
+def _has_loops(student: Any) -> bool:
+    """Whether the student's function (or a helper it uses) has a Python loop, from the source."""
+    from grader import rules
+
+    try:
+        return bool(rules.find_loops(student.source_text or "", student.function))
+    except rules.SourceError:
+        return True
 
 
 def expect_raises(

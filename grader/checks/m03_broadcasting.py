@@ -13,6 +13,7 @@ from grader.checks.expect import (
     expect_raises,
     expect_tensor,
     expect_within_budget,
+    values_first,
 )
 from grader.checks.inputs import fill, on, transposed
 from grader.checks.oracles import (
@@ -134,7 +135,8 @@ def check_scale_channels_leaves_inputs_unchanged(student, gen):
 @check("3.3", kind="rules", points=0.5)
 def check_scale_channels_has_no_python_loops(student, gen):
     """Solves a small image with no Python loops"""
-    _scale_channels_small(student, gen)
+    with values_first():
+        _scale_channels_small(student, gen)
     student.expect_no_loops()
 
 
@@ -191,7 +193,8 @@ def check_scale_batch_channels_leaves_inputs_unchanged(student, gen):
 @check("3.4", kind="rules", points=0.5)
 def check_scale_batch_channels_has_no_python_loops(student, gen):
     """Solves a small batch with no Python loops"""
-    _scale_batch_small(student, gen)
+    with values_first():
+        _scale_batch_small(student, gen)
     student.expect_no_loops()
 
 
@@ -285,7 +288,8 @@ def check_pairwise_sq_dists_never_negative(student, gen):
 @check("3.5", kind="rules", points=0.5)
 def check_pairwise_sq_dists_no_loops_or_library_distances(student, gen):
     """Solves a small example with no Python loops and no cdist/pdist"""
-    _pairwise_small(student, gen)
+    with values_first():
+        _pairwise_small(student, gen)
     student.expect_no_loops()
     student.expect_no_banned(
         banned=("torch.cdist", "torch.pdist", "torch.nn.functional.pairwise_distance"),
@@ -297,7 +301,8 @@ def check_pairwise_sq_dists_no_loops_or_library_distances(student, gen):
 @check("3.5", kind="device", points=0.5)
 def check_pairwise_sq_dists_output_on_input_device(student, devices, gen):
     """The distances are on the inputs' device"""
-    _pairwise_small(student, gen)
+    with values_first():
+        _pairwise_small(student, gen)
     x, y = fill((3, 2), gen), fill((4, 2), gen)
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, x), on(device, y))
@@ -314,7 +319,8 @@ more (README: Time budgets, with the figures)."""
 @check("3.3", kind="time", points=0.25)
 def check_scale_channels_fast_on_a_megapixel_image(student, seed):
     """Solves a small image, and a 1024x1024x3 one within 100x a pass over it + 20 ms of CPU"""
-    _scale_channels_small(student, torch.Generator().manual_seed(seed))
+    with values_first():
+        _scale_channels_small(student, torch.Generator().manual_seed(seed))
     args = (RandomArg((1024, 1024, 3), seed), RandomArg((3,), seed + 1))
     reply = student.call_with(TIMED, *args)
     expect_tensor(
@@ -329,6 +335,7 @@ def check_scale_channels_fast_on_a_megapixel_image(student, seed):
         times=BUDGET_TIMES,
         floor_s=0.02,
         hint="a loop over pixels is thousands of times slower than img * scale.",
+        student=student,
         again=lambda: student.call_with(TIMED, *args),
     )
 
@@ -336,7 +343,8 @@ def check_scale_channels_fast_on_a_megapixel_image(student, seed):
 @check("3.4", kind="time", points=0.5)
 def check_scale_batch_channels_fast_on_a_large_batch(student, seed):
     """Solves a small batch, and 8 images of 256x256x3 within 100x a pass + 20 ms of CPU"""
-    _scale_batch_small(student, torch.Generator().manual_seed(seed))
+    with values_first():
+        _scale_batch_small(student, torch.Generator().manual_seed(seed))
     args = (RandomArg((8, 256, 256, 3), seed), RandomArg((8, 3), seed + 1))
     reply = student.call_with(TIMED, *args)
     expect_tensor(
@@ -351,6 +359,7 @@ def check_scale_batch_channels_fast_on_a_large_batch(student, seed):
         times=BUDGET_TIMES,
         floor_s=0.02,
         hint="a loop over pixels is thousands of times slower than one broadcast multiply.",
+        student=student,
         again=lambda: student.call_with(TIMED, *args),
     )
 
@@ -358,7 +367,8 @@ def check_scale_batch_channels_fast_on_a_large_batch(student, seed):
 @check("3.5", kind="time", points=0.5)
 def check_pairwise_sq_dists_fast_for_500_points(student, seed):
     """Solves a small example, and N = M = 500, D = 8 within 100x one x @ y.T + 100 ms of CPU"""
-    _pairwise_small(student, torch.Generator().manual_seed(seed))
+    with values_first():
+        _pairwise_small(student, torch.Generator().manual_seed(seed))
     options = {"time_reference": "matmul_t", "values": False}
     # D = 8: a broadcast difference costs in proportion to D, a loop over pairs hardly does, so a
     # small D keeps both far from the budget (README: Time budgets).
@@ -371,5 +381,6 @@ def check_pairwise_sq_dists_fast_for_500_points(student, seed):
         times=BUDGET_TIMES,
         floor_s=0.1,
         hint="a Python loop over pairs of points is far slower than broadcasting or x @ y.T.",
+        student=student,
         again=lambda: student.call_with(options, *args),
     )

@@ -11,6 +11,7 @@ from grader.checks.expect import (
     expect_input_unchanged,
     expect_tensor,
     expect_within_budget,
+    values_first,
 )
 from grader.checks.inputs import fill, on
 from grader.checks.oracles import argmax_loop, masked_mean_loop, sequence_mask_loop
@@ -122,7 +123,8 @@ def check_one_hot_honours_dtype_and_0_dim_labels(student, gen):
 @check("5.2", kind="rules", points=0.5)
 def check_one_hot_without_the_library_function(student, gen):
     """Solves a small example without F.one_hot"""
-    _one_hot_small(student, gen)
+    with values_first():
+        _one_hot_small(student, gen)
     student.expect_no_banned(
         banned=("torch.nn.functional.one_hot",),
         why="Build it with a broadcast comparison against torch.arange (or scatter).",
@@ -132,7 +134,8 @@ def check_one_hot_without_the_library_function(student, gen):
 @check("5.2", kind="device", points=0.5)
 def check_one_hot_output_on_labels_device(student, devices, gen):
     """The encoding is on the labels' device (catches an arange built on the CPU)"""
-    _one_hot_small(student, gen)
+    with values_first():
+        _one_hot_small(student, gen)
     labels = torch.randint(0, 5, (2, 3), generator=gen)
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, labels), 5)
@@ -181,7 +184,8 @@ def check_nll_loss_gradient_is_minus_one_hot_over_n(student, gen):
 @check("5.3", kind="rules", points=0.5)
 def check_nll_loss_no_loops_or_library_loss(student, gen):
     """Solves a small example with no Python loops and no library loss"""
-    _nll_small(student, gen)
+    with values_first():
+        _nll_small(student, gen)
     student.expect_no_loops()
     student.expect_no_banned(
         banned=(
@@ -197,7 +201,8 @@ def check_nll_loss_no_loops_or_library_loss(student, gen):
 @check("5.3", kind="device", points=0.5)
 def check_nll_loss_output_on_input_device(student, devices, gen):
     """The loss is on log_probs's device (index tensors may stay on the CPU)"""
-    _nll_small(student, gen)
+    with values_first():
+        _nll_small(student, gen)
     log_probs = torch.log_softmax(fill((4, 3), gen), dim=1)
     targets = torch.randint(0, 3, (4,), generator=gen)
     for device in devices.device_round:
@@ -224,14 +229,16 @@ def check_sequence_mask_small_example_with_edges(student):
 @check("5.4", kind="rules", points=0.5)
 def check_sequence_mask_has_no_python_loops(student):
     """Solves the small example with no Python loops"""
-    _sequence_small(student)
+    with values_first():
+        _sequence_small(student)
     student.expect_no_loops()
 
 
 @check("5.4", kind="device", points=0.5)
 def check_sequence_mask_output_on_lengths_device(student, devices):
     """The mask is on the lengths' device (catches an arange built on the CPU)"""
-    _sequence_small(student)
+    with values_first():
+        _sequence_small(student)
     lengths = torch.tensor([2, 0, 5])
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, lengths), 5)
@@ -261,7 +268,8 @@ def check_masked_mean_small_example_with_an_empty_row(student, gen):
 @check("5.5", kind="dtype", points=0.5)
 def check_masked_mean_keeps_reduced_precision(student, gen):
     """float16 and bfloat16 inputs give means of the same dtype (count in x's dtype)"""
-    _masked_small(student, gen)
+    with values_first():
+        _masked_small(student, gen)
     mask = torch.tensor([[True, False, True, True], [False] * 4, [True, True, False, False]])
     for dtype in (torch.float16, torch.bfloat16):
         x = fill((3, 4), gen, low=-2, high=2).to(dtype)
@@ -312,7 +320,8 @@ def check_masked_mean_leaves_inputs_unchanged(student, gen):
 @check("5.5", kind="device", points=0.5)
 def check_masked_mean_output_on_input_device(student, devices, gen):
     """The means are on x's device (meta also rejects boolean indexing)"""
-    x, mask = _masked_small(student, gen)
+    with values_first():
+        x, mask = _masked_small(student, gen)
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, x), on(device, mask))
         expect_tensor(out, shape=(3,), dtype=torch.float32, device=device)
@@ -321,7 +330,8 @@ def check_masked_mean_output_on_input_device(student, devices, gen):
 @check("5.3", kind="time", points=0.5)
 def check_nll_loss_fast_on_a_million_rows(student, seed):
     """Solves a small example, and 10^6 rows of 5 classes within 100x a pass + 250 ms of CPU"""
-    _nll_small(student, torch.Generator().manual_seed(seed))
+    with values_first():
+        _nll_small(student, torch.Generator().manual_seed(seed))
     options = {"time_reference": "sum", "values": False}
     log_probs = RandomArg((10**6, 5), seed, low=-5.0, high=0.0)
     targets = RandomArg((10**6,), seed + 1, dtype=torch.int64, low=0, high=4)
@@ -333,5 +343,6 @@ def check_nll_loss_fast_on_a_million_rows(student, seed):
         times=100.0,
         floor_s=0.25,
         hint="a Python loop over rows is far slower than gather or advanced indexing.",
+        student=student,
         again=lambda: student.call_with(options, log_probs, targets),
     )

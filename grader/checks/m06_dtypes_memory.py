@@ -11,6 +11,7 @@ from grader.checks.expect import (
     expect_equal,
     expect_input_unchanged,
     expect_tensor,
+    values_first,
 )
 from grader.checks.inputs import fill, on
 from grader.outcomes import CheckFailed
@@ -62,7 +63,8 @@ def check_footprint_expanded_and_sliced_views(student):
 @check("6.2", kind="rules", points=0.5)
 def check_footprint_without_getsizeof(student):
     """Measures the data, not the Python object (no sys.getsizeof)"""
-    _footprint_small(student)
+    with values_first():
+        _footprint_small(student)
     student.expect_no_banned(
         banned=("sys.getsizeof",),
         banned_methods=("__sizeof__",),
@@ -73,7 +75,8 @@ def check_footprint_without_getsizeof(student):
 @check("6.2", kind="device", points=0.5)
 def check_footprint_of_a_huge_meta_tensor(student):
     """A 10^12-element tensor on meta is measured without any data"""
-    _footprint_small(student)
+    with values_first():
+        _footprint_small(student)
     huge = TensorArg(torch.empty(10**6, 10**6, device="meta"), device="meta")
     expect_footprint(
         call_on_device(student, "meta", huge),

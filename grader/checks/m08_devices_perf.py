@@ -17,6 +17,7 @@ from grader.checks.expect import (
     expect_raises,
     expect_tensor,
     expect_within_budget,
+    values_first,
 )
 from grader.checks.inputs import fill, on
 from grader.outcomes import CheckFailed
@@ -169,7 +170,8 @@ def check_rolling_mean_rejects_bad_windows(student, gen):
 @check("8.2", kind="rules", points=0.5)
 def check_rolling_mean_has_no_python_loops(student, gen):
     """Solves a small example with no Python loops"""
-    _rolling_small(student, gen)
+    with values_first():
+        _rolling_small(student, gen)
     student.expect_no_loops()
 
 
@@ -186,6 +188,7 @@ def check_rolling_mean_fast_on_a_million_values(student, gen):
         times=100.0,
         floor_s=0.5,
         hint="a Python loop over windows takes minutes; x.unfold views every window at once.",
+        student=student,
         again=lambda: student.call_with({"time_reference": "sum", "values": False}, x, 100),
     )
 
@@ -193,7 +196,8 @@ def check_rolling_mean_fast_on_a_million_values(student, gen):
 @check("8.2", kind="device", points=0.5)
 def check_rolling_mean_output_on_input_device(student, devices, gen):
     """The result is on x's device"""
-    _rolling_small(student, gen)
+    with values_first():
+        _rolling_small(student, gen)
     x = fill((8,), gen)
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, x), 3)

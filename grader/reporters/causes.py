@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader.model import ExerciseResult
+from grader.outcomes import GATED
 
 SHARED_OUTCOMES = frozenset({"error", "timeout", "failed", "forbidden", "grader_error"})
 
@@ -31,7 +32,8 @@ def one_cause(exercise: ExerciseResult) -> OneCause | None:
     if len(checks) < 2 or any(c.outcome == "passed" for c in checks):
         return None
     outcomes = {c.outcome for c in checks}
-    visible = [c.message for c in checks if c.visibility == "visible"]
+    # A gated check says the same cause behind its gate: compare what comes after it.
+    visible = [(c.message or "").removeprefix(GATED) for c in checks if c.visibility == "visible"]
     messages = set(visible)
     # Two visible checks at least must agree: hidden messages can't be compared, and one
     # visible failure is one check's failure, not the whole exercise's.
