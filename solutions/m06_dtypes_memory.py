@@ -82,6 +82,8 @@ def footprint(x: Tensor) -> Footprint:
         logical_bytes = ``x.element_size() * x.numel()`` (what ``np.asarray(x).nbytes`` reports);
         storage_bytes = ``x.untyped_storage().nbytes()`` (the memory actually held).
 
+    Device: works for a tensor on any device, ``meta`` included (it reads no data).
+
     Not allowed: ``sys.getsizeof`` (it counts the Python object, about 80 bytes, not the data).
 
     Example:

@@ -94,3 +94,41 @@ def test_every_time_budget_is_stated_in_its_contract():
         )
         stated = "Time budget:" in doc and "100x" in doc and "CPU time" in doc
         assert stated == (exercise.id in timed), exercise.id
+
+
+ANNOUNCED = {
+    # check kind: words the contract uses to announce it (any of them)
+    "time": ("Time budget:",),
+    "device": ("Device",),
+    "mutation": ("unchanged", "in place", "Mutation"),
+    "rules": ("Not allowed",),
+    "exception": ("Raises:",),
+}
+
+
+def _kinds_by_exercise() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in [*CHECKS_DIR.glob("m*.py"), *(CHECKS_DIR / "hidden").glob("m*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check":
+                kinds = [k.value.value for k in node.keywords if k.arg == "kind"]  # type: ignore[attr-defined]
+                found.setdefault(node.args[0].value, set()).update(kinds)  # type: ignore[attr-defined]
+    return found
+
+
+def test_every_contract_announces_what_its_checks_enforce():
+    """A check kind an exercise has (time, device, mutation, rules, exception) is announced in
+    its docstring: a student who reads the contract knows everything that is checked."""
+    kinds = _kinds_by_exercise()
+    silent = []
+    for exercise in catalog.CATALOG:
+        tree = ast.parse((STUBS / exercise.filename).read_text())
+        doc = "\n".join(
+            ast.get_docstring(n) or ""
+            for n in tree.body
+            if isinstance(n, ast.FunctionDef) and n.name in exercise.all_functions
+        )
+        for kind in sorted(kinds.get(exercise.id, set()) & set(ANNOUNCED)):
+            if not any(word in doc for word in ANNOUNCED[kind]):
+                silent.append(f"{exercise.id} {kind}")
+    assert not silent, silent
