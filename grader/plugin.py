@@ -152,6 +152,10 @@ class GraderPlugin:
         wanted = {e.id for e in self.context.exercises}
         keep, drop = [], []
         for item in items:
+            if item.path.parent.name == "hidden" and item.get_closest_marker("hidden") is None:
+                # Visibility comes from the folder: a hidden module can't leak by forgetting a
+                # marker.
+                item.add_marker(pytest.mark.hidden)
             marker = item.get_closest_marker("exercise")
             (keep if marker and marker.args[0] in wanted else drop).append(item)
         if drop:

@@ -132,3 +132,29 @@ def test_every_contract_announces_what_its_checks_enforce():
             if not any(word in doc for word in ANNOUNCED[kind]):
                 silent.append(f"{exercise.id} {kind}")
     assert not silent, silent
+
+
+def test_the_check_api_holds_everything_a_check_module_imports_from_the_grader():
+    """grader.checks.api is the one import a check author needs: whatever an existing check
+    module takes from the grader's helper modules is there too."""
+    from grader.checks import api
+
+    helpers = {"grader.checks", "grader.checks.expect", "grader.checks.inputs",
+               "grader.outcomes", "grader.runner", "grader.protocol"}  # fmt: skip
+    needed = set()
+    for path in [*CHECKS_DIR.glob("m*.py"), *(CHECKS_DIR / "hidden").glob("m*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module in helpers:
+                needed |= {alias.name for alias in node.names}
+    assert needed <= set(api.__all__), needed - set(api.__all__)
+
+
+def test_every_check_in_the_hidden_folder_is_hidden(solutions_report):
+    hidden_ids = set()
+    for path in (CHECKS_DIR / "hidden").glob("m*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("check_"):
+                hidden_ids.add(node.name)
+    for check in solutions_report.checks:
+        name = check.id.split("::")[1]
+        assert (check.visibility == "hidden") == (name in hidden_ids), check.id

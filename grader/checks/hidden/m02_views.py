@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -11,8 +10,6 @@ from grader.checks import check
 from grader.checks.expect import expect_close, expect_input_unchanged, expect_view_of_input
 from grader.checks.inputs import examples, fill
 from grader.checks.m02_views import expect_broadcast_view, expect_new_memory, zero_diag_expected
-
-pytestmark = pytest.mark.hidden
 
 _image_batch = st.tuples(*(st.integers(2, 5) for _ in range(4)))  # sizes >= 2: never contiguous
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -17,8 +16,6 @@ from grader.checks.oracles import (
     scale_batch_channels_loop,
     scale_channels_loop,
 )
-
-pytestmark = pytest.mark.hidden
 
 _mutual = st.integers(1, 5).flatmap(
     lambda n: hnp.mutually_broadcastable_shapes(num_shapes=n, min_dims=0, max_dims=5, max_side=6)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 from hypothesis import strategies as st
 
@@ -11,8 +10,6 @@ from grader.checks import check
 from grader.checks.expect import expect_close, expect_input_unchanged
 from grader.checks.inputs import examples, fill
 from grader.checks.m04_reductions import expect_means, expected_stats, softmax64, stats_fields
-
-pytestmark = pytest.mark.hidden
 
 _any_shape = st.lists(st.integers(1, 6), min_size=1, max_size=4).filter(
     lambda s: int(np.prod(s)) >= 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 from hypothesis import strategies as st
 
@@ -11,8 +10,6 @@ from grader.checks.expect import expect_close, expect_input_unchanged
 from grader.checks.inputs import examples, fill
 from grader.checks.m05_indexing import expect_mask, nll_oracle, one_hot_oracle
 from grader.checks.oracles import masked_mean_loop, sequence_mask_loop
-
-pytestmark = pytest.mark.hidden
 
 
 @st.composite

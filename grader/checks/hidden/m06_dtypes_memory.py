@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 from hypothesis import strategies as st
 
 from grader.checks import check
 from grader.checks.inputs import examples, fill
 from grader.checks.m06_dtypes_memory import expect_uint8
-
-pytestmark = pytest.mark.hidden
 
 
 @check("6.3", kind="values", points=0.5)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 
 from grader.checks import check
@@ -11,8 +10,6 @@ from grader.checks.inputs import fill, on
 from grader.checks.oracles import gradcheck_verdict
 from grader.outcomes import CheckFailed
 from grader.runner import FunctionArg
-
-pytestmark = pytest.mark.hidden
 
 
 @check("7.1", kind="gradient", points=1.5)

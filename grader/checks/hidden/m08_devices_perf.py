@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 
 from grader.checks import check
@@ -16,8 +15,6 @@ from grader.checks.m08_devices_perf import (
     rolling_loop,
     timed,
 )
-
-pytestmark = pytest.mark.hidden
 
 
 @check("8.1", kind="values", points=1)

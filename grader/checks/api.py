@@ -1,0 +1,53 @@
+"""Everything a check author uses, in one import: ``from grader.checks.api import *``.
+
+The decorator (:func:`check`), the student handle's inputs (:func:`fill`, :func:`on`,
+:class:`RandomArg`, :class:`TensorArg`, :class:`FunctionArg`, :func:`examples`), the
+expectations (``expect_*``, :func:`call_on_device` for the device round), the gate
+(:func:`values_first`, for checks whose points need a correct answer) and the failure to raise
+(:class:`CheckFailed`). Visibility is the folder: a module in ``grader/checks/hidden/`` is
+hidden, whatever it says. See ``docs/authoring.md``.
+"""
+
+from __future__ import annotations
+
+from grader.checks import check
+from grader.checks.expect import (
+    call_on_device,
+    expect_close,
+    expect_equal,
+    expect_input_unchanged,
+    expect_raises,
+    expect_shows_input_bytes,
+    expect_tensor,
+    expect_view_of_input,
+    expect_within_budget,
+    values_first,
+)
+from grader.checks.inputs import examples, fill, on, transposed
+from grader.outcomes import CheckFailed
+from grader.protocol import ReturnedArray, dtype_name
+from grader.runner import FunctionArg, RandomArg, TensorArg
+
+__all__ = [
+    "CheckFailed",
+    "FunctionArg",
+    "RandomArg",
+    "ReturnedArray",
+    "TensorArg",
+    "call_on_device",
+    "check",
+    "dtype_name",
+    "examples",
+    "expect_close",
+    "expect_equal",
+    "expect_input_unchanged",
+    "expect_raises",
+    "expect_shows_input_bytes",
+    "expect_tensor",
+    "expect_view_of_input",
+    "expect_within_budget",
+    "fill",
+    "on",
+    "transposed",
+    "values_first",
+]
