@@ -104,30 +104,6 @@ class Violation:
     owner: str | None
 
 
-def _aliases(tree: ast.Module) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                names[alias.asname or alias.name.split(".")[0]] = (
-                    alias.name if alias.asname else alias.name.split(".")[0]
-                )
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return names
-
-
-def _dotted(node: ast.expr, aliases: dict[str, str]) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([aliases.get(node.id, node.id), *reversed(parts)])
-
-
 def _module_use(dotted: str) -> str | None:
     """Why a dotted name that starts at an imported module is refused, or None."""
     top, _, rest = dotted.partition(".")
@@ -215,7 +191,7 @@ def find_reflection(source: str) -> list[Violation]:
     Raises :class:`grader.rules.SourceError` when the text does not parse.
     """
     tree = rules.parse_module(source)
-    aliases = _aliases(tree)
+    aliases = rules.import_aliases(tree)
     found: dict[tuple[int, str | None], Violation] = {}
 
     def flag(node: ast.AST, what: str, owner: str | None) -> None:
@@ -265,7 +241,7 @@ def _check_node(node: ast.AST, aliases: dict[str, str], report: Report) -> None:
         for target in targets:
             for part in ast.walk(target):
                 if isinstance(part, ast.Attribute):
-                    dotted = _dotted(part, aliases)
+                    dotted = rules.dotted_name(part, aliases)
                     root = dotted.split(".")[0] if dotted else None
                     base = part.value
                     while isinstance(base, ast.Attribute):
@@ -291,7 +267,7 @@ def _check_attribute(node: ast.Attribute, aliases: dict[str, str], report: Repor
     if private and attr not in PRIVATE_ALLOWED and not yours and not foreach:
         report(node, f".{attr} (a private attribute of code that is not yours)")
         return
-    dotted = _dotted(node, aliases)
+    dotted = rules.dotted_name(node, aliases)
     if dotted is not None and isinstance(_root(node), ast.Name) and _root(node).id in aliases:
         why = _module_use(dotted)
         if why:

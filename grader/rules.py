@@ -116,7 +116,7 @@ def is_stub(tree: ast.Module, name: str) -> bool:
     return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
 
 
-def _aliases(tree: ast.Module) -> dict[str, str]:
+def import_aliases(tree: ast.Module) -> dict[str, str]:
     """Local name → dotted origin for every import anywhere in the module."""
     names: dict[str, str] = {}
     for node in ast.walk(tree):
@@ -133,7 +133,8 @@ def _aliases(tree: ast.Module) -> dict[str, str]:
     return names
 
 
-def _dotted(node: ast.expr, aliases: dict[str, str]) -> str | None:
+def dotted_name(node: ast.expr, aliases: dict[str, str]) -> str | None:
+    """``a.b.c`` with its root resolved through the imports (``np.x`` → ``numpy.x``), or None."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -226,7 +227,7 @@ def find_banned(
     (``torch.float32`` is fine, ``torch.promote_types(...)`` is not).
     """
     tree = parse_module(source)
-    aliases = _aliases(tree)
+    aliases = import_aliases(tree)
     banned_set, modules, methods = set(banned), set(banned_modules), set(banned_methods)
     call_modules = set(banned_call_modules)
     findings: set[Finding] = set()
@@ -234,7 +235,7 @@ def find_banned(
         inner = {id(n.value) for n in ast.walk(fn) if isinstance(n, ast.Attribute)}
         for node in ast.walk(fn):
             if isinstance(node, ast.Call) and call_modules:
-                called = _dotted(node.func, aliases)
+                called = dotted_name(node.func, aliases)
                 if called is not None and called.split(".")[0] in call_modules:
                     findings.add(Finding(node.lineno, f"{called}()"))
                 inner.add(id(node.func))
@@ -247,7 +248,7 @@ def find_banned(
             ):
                 # A callable bound to another name (``_f = torch.promote_types``) is called
                 # under that name: the reference itself counts. Constants (torch.float32) don't.
-                referenced = _dotted(node, aliases)
+                referenced = dotted_name(node, aliases)
                 top = referenced.split(".")[0] if referenced else ""
                 if top in call_modules and _is_callable(referenced or ""):
                     findings.add(
@@ -267,7 +268,7 @@ def find_banned(
             if isinstance(node, ast.Attribute) and node.attr in methods:
                 findings.add(Finding(node.lineno, f".{node.attr}"))
                 continue
-            dotted = _dotted(node, aliases)
+            dotted = dotted_name(node, aliases)
             if dotted is None:
                 continue
             if (

@@ -60,3 +60,18 @@ def make_submission(
 def by_id(report: GradeReport) -> dict:
     """Exercise results keyed by id."""
     return {e.id: e for e in report.exercises}
+
+
+def literal_constants(path: Path) -> dict[str, object]:
+    """The module-level ``NAME = <literal>`` assignments of a case or variant file, read without
+    running it (they are submissions, not test code)."""
+    import ast
+
+    values: dict[str, object] = {}
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+    return values

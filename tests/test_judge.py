@@ -166,8 +166,7 @@ def test_not_attempted_means_the_stub_is_untouched_not_any_notimplementederror(t
     from tests.conftest import make_submission
 
     cpu_trip = (
-        "\n\ndef scale_channels(img, scale):\n"
-        "    return (img * scale).cpu().to(img.device)\n"
+        "\n\ndef scale_channels(img, scale):\n    return (img * scale).cpu().to(img.device)\n"
     )
     folder = make_submission(tmp_path / "s", append={"m03_broadcasting": cpu_trip})
     result = by_id(grade(folder, exercises=["3.3"], seed=SEED, device="meta"))["3.3"]

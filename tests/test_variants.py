@@ -4,30 +4,18 @@ names; ``FULL_MARKS`` lists the exercises it must not lose a point on."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED, by_id, grade, make_submission
+from tests.conftest import SEED, by_id, grade, literal_constants, make_submission
 
 VARIANTS = sorted((Path(__file__).parent / "variants").glob("*.py"))
 
 
-def _constants(path: Path) -> dict[str, object]:
-    values = {}
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            try:
-                values[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                continue
-    return values
-
-
 @pytest.mark.parametrize("path", VARIANTS, ids=[p.stem for p in VARIANTS])
 def test_variant_keeps_full_marks(path, tmp_path):
-    constants = _constants(path)
+    constants = literal_constants(path)
     module, exercises = str(constants["MODULE"]), list(constants["FULL_MARKS"])  # type: ignore[call-overload]
     folder = make_submission(tmp_path / "s", append={module: path.read_text()})
     results = by_id(grade(folder, exercises=exercises, seed=SEED))

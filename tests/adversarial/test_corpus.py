@@ -43,7 +43,7 @@ import pytest
 from grader import sandbox
 from grader.batch.intake import slug
 from grader.catalog import BY_ID
-from tests.conftest import ROOT, make_submission
+from tests.conftest import ROOT, literal_constants, make_submission
 
 pytestmark = pytest.mark.slow
 CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
@@ -96,13 +96,7 @@ class Case:
 
 
 def load(path: Path) -> Case:
-    values = {}
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            try:
-                values[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                continue
+    values = literal_constants(path)
     return Case(
         path=path,
         module=values["MODULE"],
