@@ -157,7 +157,7 @@ def run(
         else None
     )
     try:
-        from grader.judge import UsageError, grade
+        from grader.judge import ChecksBroken, UsageError, grade
         from grader.reporters import REPORTERS
         from grader.reporters.jsonfile import render as render_json
 
@@ -175,7 +175,7 @@ def run(
                 workdir=Path(workdir.name),
                 isolation=contained,
             )
-        except (UsageError, SubmissionError) as exc:
+        except (UsageError, SubmissionError, ChecksBroken) as exc:
             raise Fatal(str(exc)) from None
     finally:
         if worker is not None and worker.poll() is None:

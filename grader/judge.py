@@ -58,6 +58,11 @@ UNUSED_PYTEST_PLUGINS = (
 )
 
 
+class ChecksBroken(Exception):
+    """The grader's own checks can't grade (they fail to load, or their points disagree with
+    the catalog): an installation problem, never a student's; one line."""
+
+
 class UsageError(Exception):
     """A request the judge cannot honour (unknown id, missing CUDA...); one line for the user."""
 
@@ -146,7 +151,11 @@ def _run_checks(context: GradingContext, checks_dir: Path) -> list[dict[str, Any
         c for c in report.get("collectors", []) if c.get("outcome") not in (None, "passed")
     ]
     if collect_errors:
-        raise RuntimeError(f"the grader's checks failed to load: {collect_errors[0]}")
+        raise ChecksBroken(f"the grader's checks failed to load: {collect_errors[0]}")
+    if context.inconsistent:
+        raise ChecksBroken(
+            "the grader's checks disagree with its catalog: " + "; ".join(context.inconsistent)
+        )
     return [t for t in report.get("tests", []) if METADATA_KEY in t.get("metadata", {})]
 
 
@@ -270,7 +279,12 @@ def grade(
         )
         cleanup.callback(runner.close)
         context = GradingContext(
-            submission=graded, runner=runner, seed=base_seed, devices=devices, exercises=chosen
+            submission=graded,
+            runner=runner,
+            seed=base_seed,
+            devices=devices,
+            exercises=chosen,
+            complete_checks=hidden_checks_included(checks_dir),
         )
         tests = _run_checks(context, checks_dir)
     return GradeReport(

@@ -46,6 +46,10 @@ class GradingContext:
     devices: Devices
     exercises: tuple[Exercise, ...]
     sources: dict[str, ModuleSource | SourceRefused | None] = field(default_factory=dict)
+    complete_checks: bool = True
+    """Whether every check ships (hidden ones too), so points can be held to the catalog's."""
+    inconsistent: list[str] = field(default_factory=list)
+    """What in the collected checks disagrees with the catalog (filled at collection)."""
     forbidden: dict[str, str] = field(default_factory=dict)
     """Exercise id → why the reflection rule refused its code (filled as modules are read)."""
 
@@ -149,6 +153,7 @@ class GraderPlugin:
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
+        self._hold_points_to_the_catalog(items)
         wanted = {e.id for e in self.context.exercises}
         keep, drop = [], []
         for item in items:
@@ -175,6 +180,25 @@ class GraderPlugin:
             )
         )
         items[:] = keep
+
+    def _hold_points_to_the_catalog(self, items: list[pytest.Item]) -> None:
+        """Record every check for an exercise the catalog lacks, and every chosen exercise whose
+        checks' points do not add up to its catalog points (with every check shipped)."""
+        totals: dict[str, float] = {}
+        for item in items:
+            exercise = _marker_arg(item, "exercise")
+            points = item.get_closest_marker("points")
+            totals[exercise] = totals.get(exercise, 0.0) + float(points.args[0] if points else 0)
+        for exercise in sorted(set(totals) - set(BY_ID)):
+            self.context.inconsistent.append(f"checks for {exercise!r}, which the catalog lacks")
+        if not self.context.complete_checks:
+            return
+        for e in self.context.exercises:
+            if abs(totals.get(e.id, 0.0) - e.points) > 1e-9:
+                self.context.inconsistent.append(
+                    f"the checks of {e.id} add up to {totals.get(e.id, 0.0):g} points, "
+                    f"the catalog says {e.points:g}"
+                )
 
     @pytest.fixture
     def seed(self, request: pytest.FixtureRequest) -> int:

@@ -195,3 +195,22 @@ def test_a_gated_check_says_it_is_gated(tmp_path):
     assert all((c.message or "").startswith(GATED) for c in gated if c.visibility == "visible")
     values = [c for c in result.checks if c.kind == "values" and c.visibility == "visible"]
     assert values and not any((c.message or "").startswith(GATED) for c in values)
+
+
+def test_checks_whose_points_disagree_with_the_catalog_are_refused(tmp_path):
+    """Points are held to the catalog when the checks are collected: a check worth a different
+    amount is an installation error in one line, never a silently different maximum."""
+    import shutil
+
+    from grader.judge import CHECKS_DIR, ChecksBroken
+
+    checks = tmp_path / "checks"
+    shutil.copytree(CHECKS_DIR, checks, ignore=shutil.ignore_patterns("__pycache__"))
+    module = checks / "m01_creation.py"
+    text = module.read_text()
+    first = text.index('@check("1.2"')
+    points_at = text.index("points=", first)
+    end = text.index(")", points_at)
+    module.write_text(text[:points_at] + "points=9" + text[end:])
+    with pytest.raises(ChecksBroken, match=r"checks of 1\.2 add up to .* the catalog says 2"):
+        grade(SOLUTIONS, exercises=["1.2"], seed=SEED, checks_dir=checks)
