@@ -48,6 +48,9 @@ class GradingContext:
     sources: dict[str, ModuleSource | SourceRefused | None] = field(default_factory=dict)
     complete_checks: bool = True
     """Whether every check ships (hidden ones too), so points can be held to the catalog's."""
+    ended_by_source: dict[str, Exception | None] = field(default_factory=dict)
+    """Exercise id → what its source alone already decides (a missing function, an untouched
+    stub), or None; read once per exercise, not once per check."""
     inconsistent: list[str] = field(default_factory=list)
     """What in the collected checks disagrees with the catalog (filled at collection)."""
     forbidden: dict[str, str] = field(default_factory=dict)
@@ -95,6 +98,18 @@ def _outcome(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, 
     if excinfo.errisinstance(pytest.skip.Exception):
         return "skipped", str(getattr(exc, "msg", exc))
     return "error", f"the grader could not check the result ({type(exc).__name__}: {exc})"
+
+
+def _ended_by_source(source: str, exercise: Exercise) -> Exception | None:
+    """What every check of the exercise ends with, decided from its source before any call."""
+    missing = function_missing(source, exercise)
+    if missing:  # every check of the exercise says it, the same way: said once
+        return FunctionMissing(missing)
+    if untouched(source, exercise):
+        # Only the stub's own body is "not attempted": any NotImplementedError a call raises
+        # (torch raises some) is a failure.
+        return NotAttempted(f"{exercise.name}() still raises NotImplementedError")
+    return None
 
 
 def function_missing(source: str, exercise: Exercise) -> str | None:
@@ -246,13 +261,11 @@ class GraderPlugin:
             # Never called: its code (or its module's top level) reaches into internals.
             raise Forbidden(self.context.forbidden[exercise.id])
         if read is not None:
-            missing = function_missing(read.text, exercise)
-            if missing:  # every check of the exercise says it, the same way: said once
-                raise FunctionMissing(missing)
-            if untouched(read.text, exercise):
-                # Decided from the source: only the stub's own body is "not attempted". Any
-                # NotImplementedError a call raises (torch raises some) is a failure.
-                raise NotAttempted(f"{exercise.name}() still raises NotImplementedError")
+            if exercise.id not in self.context.ended_by_source:  # read once per exercise
+                self.context.ended_by_source[exercise.id] = _ended_by_source(read.text, exercise)
+            ended_early = self.context.ended_by_source[exercise.id]
+            if ended_early is not None:
+                raise ended_early
         return StudentFunction(
             exercise=exercise,
             function=exercise.name,
