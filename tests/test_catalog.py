@@ -71,14 +71,7 @@ def test_select_rejects_unknown_ids():
 
 def _timed_exercises() -> set[str]:
     """Exercise ids with a ``@check(id, kind="time")``, read from the check files' text."""
-    found = set()
-    for path in [*CHECKS_DIR.glob("m*.py"), *(CHECKS_DIR / "hidden").glob("m*.py")]:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check":
-                kinds = [k.value for k in node.keywords if k.arg == "kind"]
-                if kinds and isinstance(kinds[0], ast.Constant) and kinds[0].value == "time":
-                    found.add(node.args[0].value)  # type: ignore[attr-defined]
-    return found
+    return {exercise for exercise, kinds in _kinds_by_exercise().items() if "time" in kinds}
 
 
 def test_every_time_budget_is_stated_in_its_contract():
