@@ -49,7 +49,8 @@ def numerical_grad(f: Callable[[Tensor], Tensor], x: Tensor, eps: float = 1e-6) 
         A tensor of ``x``'s shape and dtype.
 
     Mutation: ``x`` must be unchanged afterwards (restore any element you perturb, or work on a
-    copy). Device: the result is on ``x``'s device.
+    copy). Device: checked on the CPU only. The loop reads single elements with ``.item()``,
+    which needs real data: a ``meta`` tensor has none, so no device round is run.
 
     Example (the seed notebook's y = sum(x^3), whose gradient is 3x^2):
         >>> numerical_grad(lambda x: (x ** 3).sum(), torch.tensor([1.0, 2.0], dtype=torch.float64))
@@ -101,6 +102,10 @@ def straight_through_round(x: Tensor) -> Tensor:
     Returns:
         A tensor equal to ``torch.round(x)`` whose gradient with respect to ``x`` is 1 everywhere
         (``round`` itself has gradient 0). ``out.requires_grad`` equals ``x.requires_grad``.
+
+    Tolerance: ``x + (round(x) - x)`` can differ from ``round(x)`` in the last bit, so values and
+    gradients are compared as ``torch.testing.assert_close`` does (float32: rtol 1.3e-6,
+    atol 1e-5; float64: rtol 1e-7, atol 1e-7), not bit for bit.
 
     Device: the result is on ``x``'s device.
 

@@ -64,8 +64,9 @@ def apply_walkthrough(doc: str, root: Path) -> int:
 
 def test_the_authoring_walkthrough_adds_an_exercise_that_grades(tmp_path):
     root = tmp_path / "project"
-    for part in ("grader", "solutions", "exercises", "scripts", "tests/mutants"):
+    for part in ("grader", "solutions", "exercises", "scripts", "tests"):
         shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "README.md", root / "README.md")
     doc = (ROOT / "docs" / "authoring.md").read_text()
     assert apply_walkthrough(doc, root) == 7
     env = {**os.environ, "PYTHONPATH": str(root)}
@@ -80,3 +81,11 @@ def test_the_authoring_walkthrough_adds_an_exercise_that_grades(tmp_path):
         timeout=600,
     )  # fmt: skip
     assert proved.returncode == 0 and "WALK-THROUGH HOLDS" in proved.stdout, proved.stderr[-3000:]
+    # ... and the project's own consistency tests pass in the copy without being edited.
+    consistent = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_catalog.py",
+         "tests/test_stubgen.py", "-k", "not hidden_folder"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert consistent.returncode == 0, consistent.stdout[-3000:]
+    assert "4.4" in (root / "README.md").read_text()
