@@ -17,7 +17,7 @@ END = "<!-- end of curriculum table -->"
 
 
 def module_title(solution: Path) -> str:
-    """The module's title from its docstring: ``Module 3 — Broadcasting.`` gives ``Broadcasting``."""
+    """The title in the module docstring: ``Module 3 — Broadcasting.`` gives ``Broadcasting``."""
     doc = ast.get_docstring(ast.parse(solution.read_text())) or ""
     first = doc.splitlines()[0] if doc else solution.stem
     return re.sub(r"^Module \d+\s*[—-]\s*", "", first).rstrip(".")
