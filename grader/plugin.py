@@ -32,7 +32,7 @@ from grader.student import Devices, StudentFunction
 from grader.submission import ModuleSource, SourceRefused, Submission
 
 METADATA_KEY = "tensorgrade"
-GATED_KINDS = frozenset({"rules", "device", "mutation", "time"})
+GATED_KINDS = frozenset({"rules", "device", "mutation", "time", "view", "autograd"})
 """Check kinds whose points count only when the answer is also correct."""
 
 

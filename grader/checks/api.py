@@ -3,8 +3,10 @@
 The decorator (:func:`check`), the student handle's inputs (:func:`fill`, :func:`on`,
 :class:`RandomArg`, :class:`TensorArg`, :class:`FunctionArg`, :func:`examples`), the
 expectations (``expect_*``, :func:`call_on_device` for the device round), the gate
-(:func:`values_first`, for checks whose points need a correct answer) and the failure to raise
-(:class:`CheckFailed`). Visibility is the folder: a module in ``grader/checks/hidden/`` is
+(``check(..., requires=a_value_check)``, or :func:`values_first` by hand, for checks whose points
+need a correct answer), the failure to raise (:class:`CheckFailed`) and the types of a check's
+fixtures for annotations (``student:`` :class:`StudentFunction`, ``devices:`` :class:`Devices`,
+``gen:`` ``torch.Generator``). Visibility is the folder: a module in ``grader/checks/hidden/`` is
 hidden, whatever it says. See ``docs/authoring.md``.
 """
 
@@ -27,12 +29,15 @@ from grader.checks.inputs import examples, fill, on, transposed
 from grader.outcomes import CheckFailed
 from grader.protocol import ReturnedArray, dtype_name
 from grader.runner import FunctionArg, RandomArg, TensorArg
+from grader.student import Devices, StudentFunction
 
 __all__ = [
     "CheckFailed",
+    "Devices",
     "FunctionArg",
     "RandomArg",
     "ReturnedArray",
+    "StudentFunction",
     "TensorArg",
     "call_on_device",
     "check",

@@ -5,10 +5,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from grader.checks import check
-from grader.checks.expect import call_on_device, expect_close, expect_raises, expect_tensor
-from grader.checks.inputs import fill, on
-from grader.outcomes import CheckFailed
+from grader.checks.api import (
+    CheckFailed,
+    call_on_device,
+    check,
+    expect_close,
+    expect_raises,
+    expect_tensor,
+    fill,
+    on,
+)
 
 
 def _linspace_seed_example(student) -> None:
@@ -105,7 +111,7 @@ def check_arange_reshape_honours_the_device_argument(student, devices):
 
 def expect_array(value, t: torch.Tensor, *, what: str) -> None:
     """A NumPy array with t's shape, dtype and values."""
-    from grader.protocol import ReturnedArray
+    from grader.checks.api import ReturnedArray
 
     if not isinstance(value, ReturnedArray):
         raise CheckFailed(f"expected {what} to return a NumPy array, got {type(value).__name__}.")
@@ -159,7 +165,7 @@ def check_numpy_view_maps_dtypes(student, gen):
 @check("1.3", kind="view", points=0.5)
 def check_numpy_view_of_a_transposed_tensor(student, gen):
     """A non-contiguous t.T keeps its shape and strides and still shares memory"""
-    from grader.checks.inputs import transposed
+    from grader.checks.api import transposed
 
     t = fill((3, 5), gen)
     reply = _numpy_view_probe(student, transposed(t))

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks import check
-from grader.checks.expect import (
+from grader.checks.api import (
+    CheckFailed,
     call_on_device,
+    check,
+    dtype_name,
     expect_close,
     expect_input_unchanged,
     expect_raises,
     expect_shows_input_bytes,
     expect_tensor,
     expect_view_of_input,
+    fill,
+    on,
 )
-from grader.checks.inputs import fill, on
-from grader.outcomes import CheckFailed
-from grader.protocol import dtype_name
 
 
 def expect_new_memory(out, *, what: str) -> None:

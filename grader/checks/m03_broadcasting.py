@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks import check
-from grader.checks.expect import (
+from grader.checks.api import (
+    CheckFailed,
+    RandomArg,
     call_on_device,
+    check,
     expect_close,
     expect_equal,
     expect_input_unchanged,
     expect_raises,
     expect_tensor,
     expect_within_budget,
+    fill,
+    on,
+    transposed,
     values_first,
 )
-from grader.checks.inputs import fill, on, transposed
 from grader.checks.oracles import (
     center_columns64,
     pairwise_sq_dists_loop,
     scale_batch_channels_loop,
     scale_channels_loop,
 )
-from grader.outcomes import CheckFailed
-from grader.runner import RandomArg
 
 SEED_SHAPES = ((1, 6, 4, 1, 7, 2), (5, 6, 1, 3, 1, 2))
 PURE_PYTHON = {
@@ -132,11 +134,9 @@ def check_scale_channels_leaves_inputs_unchanged(student, gen):
     expect_input_unchanged(reply, 1, scale, name="scale")
 
 
-@check("3.3", kind="rules", points=0.5)
+@check("3.3", kind="rules", points=0.5, requires=_scale_channels_small)
 def check_scale_channels_has_no_python_loops(student, gen):
     """Solves a small image with no Python loops"""
-    with values_first():
-        _scale_channels_small(student, gen)
     student.expect_no_loops()
 
 
@@ -190,11 +190,9 @@ def check_scale_batch_channels_leaves_inputs_unchanged(student, gen):
     expect_input_unchanged(reply, 1, scales, name="scales")
 
 
-@check("3.4", kind="rules", points=0.5)
+@check("3.4", kind="rules", points=0.5, requires=_scale_batch_small)
 def check_scale_batch_channels_has_no_python_loops(student, gen):
     """Solves a small batch with no Python loops"""
-    with values_first():
-        _scale_batch_small(student, gen)
     student.expect_no_loops()
 
 
@@ -285,11 +283,9 @@ def check_pairwise_sq_dists_never_negative(student, gen):
         )
 
 
-@check("3.5", kind="rules", points=0.5)
+@check("3.5", kind="rules", points=0.5, requires=_pairwise_small)
 def check_pairwise_sq_dists_no_loops_or_library_distances(student, gen):
     """Solves a small example with no Python loops and no cdist/pdist"""
-    with values_first():
-        _pairwise_small(student, gen)
     student.expect_no_loops()
     student.expect_no_banned(
         banned=("torch.cdist", "torch.pdist", "torch.nn.functional.pairwise_distance"),
@@ -298,11 +294,9 @@ def check_pairwise_sq_dists_no_loops_or_library_distances(student, gen):
     )
 
 
-@check("3.5", kind="device", points=0.5)
+@check("3.5", kind="device", points=0.5, requires=_pairwise_small)
 def check_pairwise_sq_dists_output_on_input_device(student, devices, gen):
     """The distances are on the inputs' device"""
-    with values_first():
-        _pairwise_small(student, gen)
     x, y = fill((3, 2), gen), fill((4, 2), gen)
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, x), on(device, y))

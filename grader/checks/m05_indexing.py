@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks import check
-from grader.checks.expect import (
+from grader.checks.api import (
+    CheckFailed,
+    RandomArg,
     call_on_device,
+    check,
+    dtype_name,
     expect_close,
     expect_input_unchanged,
     expect_tensor,
     expect_within_budget,
+    fill,
+    on,
     values_first,
 )
-from grader.checks.inputs import fill, on
 from grader.checks.oracles import argmax_loop, masked_mean_loop, sequence_mask_loop
-from grader.outcomes import CheckFailed
-from grader.protocol import dtype_name
-from grader.runner import RandomArg
 
 
 def expect_mask(out, logits: torch.Tensor, *, what: str) -> None:
@@ -120,22 +121,18 @@ def check_one_hot_honours_dtype_and_0_dim_labels(student, gen):
     )
 
 
-@check("5.2", kind="rules", points=0.5)
+@check("5.2", kind="rules", points=0.5, requires=_one_hot_small)
 def check_one_hot_without_the_library_function(student, gen):
     """Solves a small example without F.one_hot"""
-    with values_first():
-        _one_hot_small(student, gen)
     student.expect_no_banned(
         banned=("torch.nn.functional.one_hot",),
         why="Build it with a broadcast comparison against torch.arange (or scatter).",
     )
 
 
-@check("5.2", kind="device", points=0.5)
+@check("5.2", kind="device", points=0.5, requires=_one_hot_small)
 def check_one_hot_output_on_labels_device(student, devices, gen):
     """The encoding is on the labels' device (catches an arange built on the CPU)"""
-    with values_first():
-        _one_hot_small(student, gen)
     labels = torch.randint(0, 5, (2, 3), generator=gen)
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, labels), 5)
@@ -181,11 +178,9 @@ def check_nll_loss_gradient_is_minus_one_hot_over_n(student, gen):
     expect_close(after.grad, expected, what="the gradient of nll_loss with respect to log_probs")
 
 
-@check("5.3", kind="rules", points=0.5)
+@check("5.3", kind="rules", points=0.5, requires=_nll_small)
 def check_nll_loss_no_loops_or_library_loss(student, gen):
     """Solves a small example with no Python loops and no library loss"""
-    with values_first():
-        _nll_small(student, gen)
     student.expect_no_loops()
     student.expect_no_banned(
         banned=(
@@ -198,11 +193,9 @@ def check_nll_loss_no_loops_or_library_loss(student, gen):
     )
 
 
-@check("5.3", kind="device", points=0.5)
+@check("5.3", kind="device", points=0.5, requires=_nll_small)
 def check_nll_loss_output_on_input_device(student, devices, gen):
     """The loss is on log_probs's device (index tensors may stay on the CPU)"""
-    with values_first():
-        _nll_small(student, gen)
     log_probs = torch.log_softmax(fill((4, 3), gen), dim=1)
     targets = torch.randint(0, 3, (4,), generator=gen)
     for device in devices.device_round:
@@ -226,19 +219,15 @@ def check_sequence_mask_small_example_with_edges(student):
     _sequence_small(student)
 
 
-@check("5.4", kind="rules", points=0.5)
+@check("5.4", kind="rules", points=0.5, requires=_sequence_small)
 def check_sequence_mask_has_no_python_loops(student):
     """Solves the small example with no Python loops"""
-    with values_first():
-        _sequence_small(student)
     student.expect_no_loops()
 
 
-@check("5.4", kind="device", points=0.5)
+@check("5.4", kind="device", points=0.5, requires=_sequence_small)
 def check_sequence_mask_output_on_lengths_device(student, devices):
     """The mask is on the lengths' device (catches an arange built on the CPU)"""
-    with values_first():
-        _sequence_small(student)
     lengths = torch.tensor([2, 0, 5])
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, lengths), 5)
@@ -265,11 +254,9 @@ def check_masked_mean_small_example_with_an_empty_row(student, gen):
     _masked_small(student, gen)
 
 
-@check("5.5", kind="dtype", points=0.5)
+@check("5.5", kind="dtype", points=0.5, requires=_masked_small)
 def check_masked_mean_keeps_reduced_precision(student, gen):
     """float16 and bfloat16 inputs give means of the same dtype (count in x's dtype)"""
-    with values_first():
-        _masked_small(student, gen)
     mask = torch.tensor([[True, False, True, True], [False] * 4, [True, True, False, False]])
     for dtype in (torch.float16, torch.bfloat16):
         x = fill((3, 4), gen, low=-2, high=2).to(dtype)

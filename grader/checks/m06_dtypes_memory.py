@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks import check
-from grader.checks.expect import (
+from grader.checks.api import (
+    CheckFailed,
+    TensorArg,
     call_on_device,
+    check,
     expect_close,
     expect_equal,
     expect_input_unchanged,
     expect_tensor,
-    values_first,
+    fill,
+    on,
 )
-from grader.checks.inputs import fill, on
-from grader.outcomes import CheckFailed
-from grader.runner import TensorArg
 
 FIELDS = ("logical_bytes", "storage_bytes")
 
@@ -60,11 +60,9 @@ def check_footprint_expanded_and_sliced_views(student):
     expect_footprint(student(sliced), 32, 160, what="footprint(x[::5] of a (10, 4) tensor)")
 
 
-@check("6.2", kind="rules", points=0.5)
+@check("6.2", kind="rules", points=0.5, requires=_footprint_small)
 def check_footprint_without_getsizeof(student):
     """Measures the data, not the Python object (no sys.getsizeof)"""
-    with values_first():
-        _footprint_small(student)
     student.expect_no_banned(
         banned=("sys.getsizeof",),
         banned_methods=("__sizeof__",),
@@ -72,11 +70,9 @@ def check_footprint_without_getsizeof(student):
     )
 
 
-@check("6.2", kind="device", points=0.5)
+@check("6.2", kind="device", points=0.5, requires=_footprint_small)
 def check_footprint_of_a_huge_meta_tensor(student):
     """A 10^12-element tensor on meta is measured without any data"""
-    with values_first():
-        _footprint_small(student)
     huge = TensorArg(torch.empty(10**6, 10**6, device="meta"), device="meta")
     expect_footprint(
         call_on_device(student, "meta", huge),

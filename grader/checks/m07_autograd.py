@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks import check
-from grader.checks.expect import (
+from grader.checks.api import (
+    CheckFailed,
+    FunctionArg,
     call_on_device,
+    check,
     expect_close,
     expect_equal,
     expect_input_unchanged,
     expect_tensor,
+    fill,
+    on,
 )
-from grader.checks.inputs import fill, on
-from grader.outcomes import CheckFailed
-from grader.runner import FunctionArg
 
 CUBE_SUM = FunctionArg("cube_sum")
 

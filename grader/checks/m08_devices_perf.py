@@ -9,19 +9,20 @@ from typing import Any
 
 import torch
 
-from grader.checks import check
-from grader.checks.expect import (
+from grader.checks.api import (
+    CheckFailed,
+    FunctionArg,
+    TensorArg,
     call_on_device,
+    check,
     expect_close,
     expect_equal,
     expect_raises,
     expect_tensor,
     expect_within_budget,
-    values_first,
+    fill,
+    on,
 )
-from grader.checks.inputs import fill, on
-from grader.outcomes import CheckFailed
-from grader.runner import FunctionArg, TensorArg
 
 Batch = namedtuple("Batch", ["images", "labels", "meta"])
 
@@ -167,11 +168,9 @@ def check_rolling_mean_rejects_bad_windows(student, gen):
         expect_raises(student, x, window, what=f"rolling_mean(x of length 5, {window})")
 
 
-@check("8.2", kind="rules", points=0.5)
+@check("8.2", kind="rules", points=0.5, requires=_rolling_small)
 def check_rolling_mean_has_no_python_loops(student, gen):
     """Solves a small example with no Python loops"""
-    with values_first():
-        _rolling_small(student, gen)
     student.expect_no_loops()
 
 
@@ -193,11 +192,9 @@ def check_rolling_mean_fast_on_a_million_values(student, gen):
     )
 
 
-@check("8.2", kind="device", points=0.5)
+@check("8.2", kind="device", points=0.5, requires=_rolling_small)
 def check_rolling_mean_output_on_input_device(student, devices, gen):
     """The result is on x's device"""
-    with values_first():
-        _rolling_small(student, gen)
     x = fill((8,), gen)
     for device in devices.device_round:
         out = call_on_device(student, device, on(device, x), 3)

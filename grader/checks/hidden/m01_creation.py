@@ -8,9 +8,11 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import check
-from grader.checks.expect import expect_close
-from grader.checks.inputs import examples
+from grader.checks.api import (
+    check,
+    examples,
+    expect_close,
+)
 
 _ranges = st.tuples(
     st.floats(-100, 100, allow_nan=False, allow_subnormal=False),
@@ -53,7 +55,7 @@ def check_arange_reshape_random_shapes(student, seed):
 @check("1.3", kind="view", points=0.5)
 def check_numpy_view_random_shapes_and_dtypes(student, seed, gen):
     """Random shapes and dtypes: same values, shared memory"""
-    from grader.checks.inputs import fill
+    from grader.checks.api import fill
     from grader.checks.m01_creation import expect_array, expect_shared
 
     dtypes = (torch.float32, torch.float64, torch.int32, torch.int64, torch.uint8)

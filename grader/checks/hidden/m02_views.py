@@ -6,9 +6,14 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grader.checks import check
-from grader.checks.expect import expect_close, expect_input_unchanged, expect_view_of_input
-from grader.checks.inputs import examples, fill
+from grader.checks.api import (
+    check,
+    examples,
+    expect_close,
+    expect_input_unchanged,
+    expect_view_of_input,
+    fill,
+)
 from grader.checks.m02_views import expect_broadcast_view, expect_new_memory, zero_diag_expected
 
 _image_batch = st.tuples(*(st.integers(2, 5) for _ in range(4)))  # sizes >= 2: never contiguous

@@ -7,9 +7,15 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grader.checks import check
-from grader.checks.expect import expect_close, expect_equal, expect_input_unchanged, expect_raises
-from grader.checks.inputs import examples, fill
+from grader.checks.api import (
+    check,
+    examples,
+    expect_close,
+    expect_equal,
+    expect_input_unchanged,
+    expect_raises,
+    fill,
+)
 from grader.checks.oracles import (
     center_columns64,
     pairwise_sq_dists_loop,

@@ -6,9 +6,13 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import check
-from grader.checks.expect import expect_close, expect_input_unchanged
-from grader.checks.inputs import examples, fill
+from grader.checks.api import (
+    check,
+    examples,
+    expect_close,
+    expect_input_unchanged,
+    fill,
+)
 from grader.checks.m04_reductions import expect_means, expected_stats, softmax64, stats_fields
 
 _any_shape = st.lists(st.integers(1, 6), min_size=1, max_size=4).filter(

@@ -5,9 +5,13 @@ from __future__ import annotations
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import check
-from grader.checks.expect import expect_close, expect_input_unchanged
-from grader.checks.inputs import examples, fill
+from grader.checks.api import (
+    check,
+    examples,
+    expect_close,
+    expect_input_unchanged,
+    fill,
+)
 from grader.checks.m05_indexing import expect_mask, nll_oracle, one_hot_oracle
 from grader.checks.oracles import masked_mean_loop, sequence_mask_loop
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import check
-from grader.checks.inputs import examples, fill
+from grader.checks.api import (
+    check,
+    examples,
+    fill,
+)
 from grader.checks.m06_dtypes_memory import expect_uint8
 
 
@@ -73,7 +76,7 @@ LATTICE = (
 @check("6.1", kind="values", points=1.5)
 def check_promote_types_all_100_pairs(student):
     """All 100 ordered pairs match torch.promote_types"""
-    from grader.checks.expect import expect_equal
+    from grader.checks.api import expect_equal
 
     for a in LATTICE:
         for b in LATTICE:
@@ -83,7 +86,7 @@ def check_promote_types_all_100_pairs(student):
 @check("6.1", kind="values", points=0.5)
 def check_promote_types_is_symmetric(student, gen):
     """promote_types(a, b) == promote_types(b, a)"""
-    from grader.checks.expect import expect_equal
+    from grader.checks.api import expect_equal
     from grader.checks.m06_dtypes_memory import SURPRISES
 
     order = torch.randperm(len(LATTICE), generator=gen).tolist()

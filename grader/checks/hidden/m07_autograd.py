@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks import check
-from grader.checks.expect import expect_close, expect_equal
-from grader.checks.inputs import fill, on
+from grader.checks.api import (
+    CheckFailed,
+    FunctionArg,
+    check,
+    expect_close,
+    expect_equal,
+    fill,
+    on,
+)
 from grader.checks.oracles import gradcheck_verdict
-from grader.outcomes import CheckFailed
-from grader.runner import FunctionArg
 
 
 @check("7.1", kind="gradient", points=1.5)

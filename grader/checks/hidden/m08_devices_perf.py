@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks import check
-from grader.checks.expect import expect_close
-from grader.checks.inputs import fill
+from grader.checks.api import (
+    check,
+    expect_close,
+    fill,
+)
 from grader.checks.m08_devices_perf import (
     expect_moved,
     expect_seconds,
