@@ -26,9 +26,11 @@ from grader.submission import SourceRefused, Submission, SubmissionError, find_s
 from grader.terminal_text import one_line
 
 EXIT_OK, EXIT_FAIL_UNDER, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "json", "gradescope")
+FORMATS = ("text", "json", "gradescope", "prairielearn", "lti-ags", "junit")
 DEVICES = ("auto", "cpu", "meta", "cuda")
-EXPORT_FORMATS = ("csv", "canvas", "moodle", "json", "gradescope", "feedback")
+EXPORT_FORMATS = (
+    "csv", "canvas", "moodle", "json", "gradescope", "feedback", "prairielearn", "lti-ags", "junit",
+)  # fmt: skip
 ISOLATIONS = ("auto", "full", "reduced")
 
 
@@ -117,6 +119,11 @@ def cli() -> None:
     show_default=True,
     help="How your code is contained: reduced (limits only) or full (bubblewrap, Linux).",
 )
+@click.option(
+    "--lti-user-id",
+    default=None,
+    help="The student's user id in the LMS (required by --format lti-ags).",
+)
 def run(
     ids: tuple[str, ...],
     submission: Path,
@@ -127,10 +134,17 @@ def run(
     json_path: Path | None,
     fail_under: float | None,
     isolation: str,
+    lti_user_id: str | None,
 ) -> None:
     """Grade exercises (all, or the given IDS such as 3.4)."""
     from grader import sandbox
 
+    if (fmt == "lti-ags") != bool(lti_user_id):
+        raise Fatal(
+            "--format lti-ags needs --lti-user-id (the student's user id in the LMS)"
+            if fmt == "lti-ags"
+            else "--lti-user-id goes with --format lti-ags only"
+        )
     _check_before_anything_slow(submission, device)
     try:
         select(list(ids))
@@ -187,7 +201,13 @@ def run(
                 render_json(report, out)
         except OSError as exc:
             raise Fatal(f"cannot write {json_path}: {exc.strerror}") from None
-    REPORTERS[fmt](report, click.get_text_stream("stdout"))
+    if fmt == "lti-ags":
+        from grader.reporters import lti_ags
+
+        reporter = lti_ags.renderer(str(lti_user_id))
+    else:
+        reporter = REPORTERS[fmt]
+    reporter(report, click.get_text_stream("stdout"))
     percent = 100.0 * report.score / report.max_score if report.max_score else 100.0
     if fail_under is not None and percent < fail_under:
         click.echo(f"grade: score {percent:.1f}% is under --fail-under {fail_under:g}%", err=True)
@@ -481,7 +501,7 @@ def _batch_isolation(requested: str, required: str | None) -> Isolation:
     "out",
     type=click.Path(path_type=Path),
     default=None,
-    help="File (or folder for json, gradescope, feedback) [default: FOLDER/exports/...].",
+    help="File, or folder for json, gradescope, feedback, prairielearn [default: FOLDER/exports].",
 )
 @click.option(
     "--assignment",
@@ -575,6 +595,11 @@ def gradebook_remove(folder: Path, student: str) -> None:
             raise Fatal(exc.args[0]) from None
     for line in lines:
         click.echo(one_line(line))
+
+
+from grader.cli_distribute import register as _register_distribute  # noqa: E402
+
+_register_distribute(cli, Fatal)
 
 
 def main(argv: list[str] | None = None) -> None:

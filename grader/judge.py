@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -30,7 +31,7 @@ import grader
 from grader import sandbox, seeding
 from grader.catalog import Exercise, select
 from grader.launch import launch_worker
-from grader.model import CheckResult, ExerciseResult, ExerciseStatus, GradeReport
+from grader.model import CheckResult, ExerciseResult, ExerciseStatus, GradeReport, Withheld
 from grader.plugin import METADATA_KEY, GraderPlugin, GradingContext
 from grader.runner import DEFAULT_TIMEOUT_S, Launcher, StudentRunner
 from grader.sandbox import Isolation
@@ -84,6 +85,23 @@ def resolve_devices(device: str) -> Devices:
 def hidden_checks_included(checks_dir: Path = CHECKS_DIR) -> bool:
     """Whether this install ships hidden checks (a student release may leave them out)."""
     return any((checks_dir / "hidden").glob("m*.py"))
+
+
+WITHHELD_FILE = "withheld.json"
+"""Written by ``grade release`` next to the visible checks: per exercise, the hidden checks'
+count and points."""
+
+
+def withheld_checks(checks_dir: Path = CHECKS_DIR) -> tuple[Withheld, ...]:
+    """The hidden checks a student release leaves out, per exercise; empty with every check."""
+    path = checks_dir / WITHHELD_FILE
+    if hidden_checks_included(checks_dir) or not path.is_file():
+        return ()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        Withheld(exercise_id=k, checks=int(v["checks"]), points=float(v["points"]))
+        for k, v in sorted(data.items())
+    )
 
 
 @contextlib.contextmanager
@@ -183,7 +201,11 @@ def _status(checks: Sequence[CheckResult]) -> ExerciseStatus:
 
 
 def _exercise_results(
-    exercises: Sequence[Exercise], tests: list[dict[str, Any]], *, reveal_hidden: bool
+    exercises: Sequence[Exercise],
+    tests: list[dict[str, Any]],
+    *,
+    reveal_hidden: bool,
+    withheld: dict[str, float],
 ) -> tuple[ExerciseResult, ...]:
     by_exercise: dict[str, list[CheckResult]] = {e.id: [] for e in exercises}
     for test in tests:
@@ -212,7 +234,8 @@ def _exercise_results(
                 id=exercise.id,
                 name=exercise.name,
                 score=round(sum(c.points for c in checks), 6),
-                max_score=float(exercise.points),
+                # (a student release grades only the visible points: it says so, never more)
+                max_score=round(float(exercise.points) - withheld.get(exercise.id, 0.0), 6),
                 status=_status(checks),
                 checks=checks,
             )
@@ -285,6 +308,7 @@ def grade(
             devices=devices,
             exercises=chosen,
             complete_checks=hidden_checks_included(checks_dir),
+            withheld={w.exercise_id: w.points for w in withheld_checks(checks_dir)},
         )
         tests = _run_checks(context, checks_dir)
     return GradeReport(
@@ -296,7 +320,15 @@ def grade(
         devices=(devices.values, *devices.device_round),
         started_at=started_at,
         duration_s=round(time.perf_counter() - started, 3),
-        exercises=_exercise_results(chosen, tests, reveal_hidden=reveal_hidden),
+        exercises=_exercise_results(
+            chosen,
+            tests,
+            reveal_hidden=reveal_hidden,
+            withheld={w.exercise_id: w.points for w in withheld_checks(checks_dir)},
+        ),
         hidden_included=hidden_checks_included(checks_dir),
         isolation=isolation.describe(),
+        withheld=tuple(
+            w for w in withheld_checks(checks_dir) if w.exercise_id in {e.id for e in chosen}
+        ),
     )

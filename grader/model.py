@@ -52,6 +52,16 @@ class ExerciseResult:
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """Hidden checks of one exercise that a student release leaves out (graded by the
+    instructor): how many and their points, never what they are."""
+
+    exercise_id: str
+    checks: int
+    points: float
+
+
+@dataclass(frozen=True)
 class GradeReport:
     """One grading run of one submission."""
 
@@ -69,6 +79,18 @@ class GradeReport:
     """False in a student release that ships without the hidden checks."""
     isolation: dict[str, Any] | None = None
     """How the worker was contained: tier, tool, version, limits (see grader.sandbox)."""
+    withheld: tuple[Withheld, ...] = ()
+    """In a student release: the graded exercises' hidden checks that only the instructor runs."""
+
+    @property
+    def withheld_points(self) -> float:
+        """Points of the hidden checks this install does not have (0 with every check)."""
+        return round(sum(w.points for w in self.withheld), 6)
+
+    @property
+    def withheld_checks(self) -> int:
+        """How many hidden checks this install does not have."""
+        return sum(w.checks for w in self.withheld)
 
     @property
     def score(self) -> float:

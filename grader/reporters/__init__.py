@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from grader.model import GradeReport
-from grader.reporters import gradescope, jsonfile, terminal
+from grader.reporters import gradescope, jsonfile, junit, prairielearn, terminal
 
 Reporter = Callable[[GradeReport, TextIO], None]
 
@@ -14,4 +14,8 @@ REPORTERS: dict[str, Reporter] = {
     "text": terminal.render,
     "json": jsonfile.render,
     "gradescope": gradescope.render,
+    "prairielearn": prairielearn.render,
+    "junit": junit.render,
 }
+"""Reporters that need nothing but the report. ``lti-ags`` also needs the student's LMS user id
+(:func:`grader.reporters.lti_ags.renderer`)."""

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from grader.model import CheckResult, ExerciseResult, GradeReport
+from grader.model import CheckResult, ExerciseResult, GradeReport, Withheld
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "report-v1.schema.json"
@@ -28,6 +28,10 @@ def to_dict(report: GradeReport) -> dict[str, Any]:
         "max_score": report.max_score,
         "hidden_checks_included": report.hidden_included,
         "isolation": report.isolation,
+        "withheld": [
+            {"exercise": w.exercise_id, "checks": w.checks, "points": w.points}
+            for w in report.withheld
+        ],
         "exercises": [
             {
                 "id": e.id,
@@ -89,4 +93,8 @@ def from_dict(data: dict[str, Any], *, reveal_hidden: bool = True) -> GradeRepor
         exercises=tuple(exercises),
         hidden_included=data["hidden_checks_included"],
         isolation=data.get("isolation"),
+        withheld=tuple(
+            Withheld(exercise_id=w["exercise"], checks=w["checks"], points=w["points"])
+            for w in data.get("withheld", ())
+        ),
     )

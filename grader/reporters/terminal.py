@@ -55,8 +55,15 @@ def summary_lines(report: GradeReport) -> list[str]:
     skipped = [c for c in checks if c.outcome == "skipped"]
     passed = [c for c in checks if c.outcome == "passed"]
     pct = 100.0 * report.score / report.max_score if report.max_score else 0.0
+    if report.hidden_included:
+        score = f"Score: {_points(report.score)}/{_points(report.max_score)} ({pct:.1f}%)"
+    else:  # a student release: never a full score for a partial view
+        score = (
+            f"Score: {_points(report.score)} of the {_points(report.max_score)} visible points "
+            f"({pct:.1f}%)"
+        )
     lines = [
-        f"Score: {_points(report.score)}/{_points(report.max_score)} ({pct:.1f}%)",
+        score,
         f"Checks: {len(passed)} of {len(checks)} passed"
         f" ({len(checks) - len(hidden)} visible, {len(hidden)} hidden)",
     ]
@@ -66,7 +73,13 @@ def summary_lines(report: GradeReport) -> list[str]:
             f"Hidden checks: {len(hidden)} ran, {hidden_passed} passed; "
             "their details are not shown."
         )
-    if not report.hidden_included:
+    if report.withheld:
+        lines.append(
+            f"Not graded here: {report.withheld_checks} hidden checks worth "
+            f"{_points(report.withheld_points)} points, which only your instructor runs; "
+            "the grade you are given may be lower."
+        )
+    elif not report.hidden_included:
         lines.append(
             "Hidden checks are not part of this release: the grade your instructor gives "
             "may be lower."

@@ -2,7 +2,9 @@
 
 csv (one row per student), canvas (Canvas's gradebook import), moodle (an identifier column and
 one grade column), json (one schema-v1 report per student plus an index), gradescope (one
-results.json per student), feedback (one HTML and one Markdown page per student to hand back).
+results.json per student), feedback (one HTML and one Markdown page per student to hand back),
+prairielearn (one results.json per student), lti-ags (one AGS score object per student, written,
+never posted) and junit (one JUnit XML document for the class).
 """
 
 from __future__ import annotations
@@ -10,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.batch.exports import canvas, feedback, gradescope, json_reports, moodle, table
+from grader.batch.exports import (
+    canvas,
+    feedback,
+    gradescope,
+    json_reports,
+    junit,
+    lti_ags,
+    moodle,
+    prairielearn,
+    table,
+)
 from grader.batch.exports.options import ExportOptions
 from grader.batch.gradebook import Gradebook
 
@@ -24,12 +36,15 @@ FORMATS: dict[str, tuple[Writer, str]] = {
     "json": (json_reports.write, "json"),
     "gradescope": (gradescope.write, "gradescope"),
     "feedback": (feedback.write, "feedback"),
+    "prairielearn": (prairielearn.write, "prairielearn"),
+    "lti-ags": (lti_ags.write, "lti-ags-scores.json"),
+    "junit": (junit.write, "junit.xml"),
 }
 
 
 def default_path(folder: Path, fmt: str) -> Path:
-    """Where a format goes inside ``folder`` (a file, or a folder for json, gradescope and
-    feedback)."""
+    """Where a format goes inside ``folder`` (a file, or a folder for json, gradescope,
+    feedback and prairielearn)."""
     return folder / FORMATS[fmt][1]
 
 

@@ -13,7 +13,7 @@ from grader.checks.api import (
     fill,
     on,
 )
-from grader.checks.oracles import gradcheck_verdict
+from grader.checks.hidden.oracles import gradcheck_verdict
 
 
 @check("7.1", kind="gradient", points=1.5)
