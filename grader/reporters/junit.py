@@ -31,7 +31,10 @@ def _seconds(value: float) -> str:
 
 def _utc(started_at: str) -> str:
     """The Ant schema's timestamp: ``YYYY-MM-DDTHH:MM:SS``, no zone (so: UTC)."""
-    when = datetime.fromisoformat(started_at).astimezone(timezone.utc)
+    when = datetime.fromisoformat(started_at)
+    if when.tzinfo is None:  # (the judge writes UTC; an older report may not say so)
+        return when.strftime("%Y-%m-%dT%H:%M:%S")
+    when = when.astimezone(timezone.utc)
     return when.strftime("%Y-%m-%dT%H:%M:%S")
 
 

@@ -4,7 +4,7 @@ never posted from here. ``userId`` is the LMS's user id, which the caller must n
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from grader.model import GradeReport
@@ -13,6 +13,8 @@ from grader.model import GradeReport
 def timestamp(report: GradeReport) -> str:
     """When the grade was produced, ISO 8601 with milliseconds as AGS asks."""
     when = datetime.fromisoformat(report.started_at)
+    if when.tzinfo is None:  # (the judge writes UTC; an older report may not say so)
+        when = when.replace(tzinfo=timezone.utc)
     return when.isoformat(timespec="milliseconds")
 
 

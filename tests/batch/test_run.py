@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -167,3 +168,14 @@ def test_export_command_writes_the_chosen_format(tmp_path):
                    "--assignment-id", "12", "--out", str(tmp_path / "c.csv"))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "c.csv").read_text().splitlines()[0].endswith("Lab (12)")
+    # the LMS formats, from this real grading run, to their specifications
+    from tests import specs
+
+    for fmt, target in (("junit", "j.xml"), ("lti-ags", "l.json"), ("prairielearn", "pl")):
+        done = grade("export", str(out), "--format", fmt, "--out", str(tmp_path / target))
+        assert done.returncode == 0, done.stderr
+    specs.check_junit((tmp_path / "j.xml").read_bytes())
+    scores = json.loads((tmp_path / "l.json").read_text())
+    assert len(scores) == 1 and all(specs.check_lti_ags(s) is None for s in scores)
+    (results,) = (tmp_path / "pl").glob("*/results.json")
+    specs.check_prairielearn(json.loads(results.read_text()))

@@ -161,3 +161,24 @@ def test_release_refuses_a_folder_that_is_not_empty(tmp_path):
     result = CliRunner().invoke(cli, ["release", str(tmp_path)])
     assert result.exit_code == 2 and "not empty" in result.output
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_the_ci_workflow_grades_with_fail_under_and_publishes_junit(release):
+    import shlex
+
+    import yaml
+
+    from tests import specs
+
+    workflow = yaml.safe_load((release / ".github" / "workflows" / "grade.yml").read_text())
+    steps = workflow["jobs"]["grade"]["steps"]
+    (grading,) = [s for s in steps if "grade run" in s.get("run", "")]
+    command = grading["run"]
+    assert "--fail-under" in command and "--format junit" in command
+    publish = [s for s in steps if "junit" in s.get("uses", "")]
+    assert publish and publish[0]["if"] == "always()"
+    # The step's own command, in the bundle, on the untouched stubs: exit 1, a valid report.
+    argv = shlex.split(command.split(">")[0])[1:]
+    done = grade_in(release, *argv, pythonpath=release)
+    assert done.returncode == 1, done.stderr
+    specs.check_junit(done.stdout.encode())
