@@ -121,3 +121,17 @@ def test_formula_starts_are_escaped(text):
 
 def test_numbers_and_plain_text_are_left_alone():
     assert safe_cell(3.5) == 3.5 and safe_cell(0) == 0 and safe_cell("Doe, Jane") == "Doe, Jane"
+
+
+@pytest.mark.parametrize("fmt", ["json", "gradescope", "feedback", "prairielearn"])
+def test_a_folder_export_never_deletes_files_it_did_not_write(book, tmp_path, fmt):
+    mine = tmp_path / "Documents"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("years of work")
+    with pytest.raises(FileExistsError, match="did not write"):
+        exports.export(book, fmt, mine)
+    assert (mine / "thesis.tex").read_text() == "years of work"
+    fresh = tmp_path / "new"
+    exports.export(book, fmt, fresh)
+    exports.export(book, fmt, fresh)  # its own earlier export is replaced
+    assert any(fresh.iterdir())

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
 from pathlib import Path
 
 from grader.batch.exports.cells import points
-from grader.batch.exports.options import ExportOptions
+from grader.batch.exports.options import ExportOptions, fresh_folder
 from grader.batch.gradebook import Gradebook
 from grader.batch.intake import slug
 from grader.model import ExerciseResult, GradeReport
@@ -48,8 +47,7 @@ def page_name(student: str) -> str:
 
 def write(book: Gradebook, folder: Path, options: ExportOptions) -> list[str]:
     """Write ``<student>.html`` and ``<student>.md`` for each student with a graded report."""
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    fresh_folder(folder)
     for r in book.rows():
         if not r["report_json"]:
             continue

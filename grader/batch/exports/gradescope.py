@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from grader.batch.exports.options import ExportOptions
+from grader.batch.exports.options import ExportOptions, fresh_folder
 from grader.batch.gradebook import Gradebook
 from grader.batch.intake import slug
 from grader.reporters import gradescope
@@ -15,8 +14,7 @@ from grader.reporters.jsonfile import from_dict
 
 def write(book: Gradebook, folder: Path, options: ExportOptions) -> list[str]:
     """Write a results.json for each student with a report (hidden messages left out)."""
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    fresh_folder(folder)
     for r in book.rows():
         if not r["report_json"]:
             continue

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from grader.batch.exports.options import ExportOptions
+from grader.batch.exports.options import ExportOptions, fresh_folder
 from grader.batch.gradebook import Gradebook
 from grader.batch.intake import slug
 from grader.reporters.jsonfile import from_dict, to_dict
@@ -14,8 +13,7 @@ from grader.reporters.jsonfile import from_dict, to_dict
 
 def write(book: Gradebook, folder: Path, options: ExportOptions) -> list[str]:
     """Write ``<student>.json`` for each graded student and ``index.json`` listing them."""
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    fresh_folder(folder)
     index = []
     for r in book.rows():
         entry = {
