@@ -68,7 +68,7 @@ def cli() -> None:
     type=click.Path(path_type=Path),
     default="exercises",
     show_default=True,
-    help="A folder of exercise modules, or a single module file.",
+    help="A folder of exercise modules, a single module file, or a notebook (.ipynb).",
 )
 @click.option(
     "--seed",
@@ -154,6 +154,8 @@ def run(
         raise Fatal(exc.args[0]) from None
     except (SubmissionError, sandbox.IsolationError) as exc:
         raise Fatal(str(exc)) from None
+    for note in found.notes:  # e.g. a notebook's prints and loops, which are not graded
+        click.echo(f"grade: note: {one_line(note)}", err=True)
     for name in _not_modules(found):  # nothing vanishes: a misnamed module is said out loud
         click.echo(
             f"grade: note: {one_line(name)} is not an exercise module, so it is not graded "
@@ -598,8 +600,10 @@ def gradebook_remove(folder: Path, student: str) -> None:
 
 
 from grader.cli_distribute import register as _register_distribute  # noqa: E402
+from grader.cli_student import register as _register_student  # noqa: E402
 
 _register_distribute(cli, Fatal)
+_register_student(cli, Fatal)
 
 
 def main(argv: list[str] | None = None) -> None:

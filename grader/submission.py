@@ -63,6 +63,8 @@ class Submission:
     """What the user named: a folder of exercise modules or one module file."""
     files: dict[str, Path]
     """Exercise module stem → file; a single-file submission serves every module."""
+    notes: tuple[str, ...] = ()
+    """What of the submission is not graded, one line each (a notebook's dropped statements)."""
 
     def file_for(self, exercise: Exercise) -> Path | None:
         """The file holding this exercise's functions, or None if the submission lacks it."""
@@ -99,8 +101,10 @@ def find_submission(path: Path) -> Submission:
     if not path.exists():
         raise SubmissionError(f"{path} does not exist")
     if path.is_file():
+        if path.suffix.lower() == ".ipynb":
+            return notebook_submission(path)
         if path.suffix != ".py":
-            raise SubmissionError(f"{path} is not a Python file (.py)")
+            raise SubmissionError(f"{path} is not a Python file (.py) or a notebook (.ipynb)")
         resolved = path.resolve()
         return Submission(path=path, files=dict.fromkeys(MODULES, resolved))
     if not path.is_dir():
@@ -123,3 +127,42 @@ def copy_submission(found: Submission, into: Path) -> Submission:
     if len(set(found.files.values())) == 1 and found.path.is_file():
         return find_submission(into / next(iter(found.files.values())).name)
     return find_submission(into)
+
+
+_EXTRACTED: list[Path] = []
+
+
+def _extraction_folder() -> Path:
+    """A folder for modules extracted from notebooks, removed when the process exits."""
+    if not _EXTRACTED:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="tensorgrade-notebooks-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _EXTRACTED.append(folder)
+    return _EXTRACTED[0]
+
+
+def notebook_submission(path: Path, into: Path | None = None) -> Submission:
+    """A notebook graded as one module holding its definitions (see grader.notebook.extract).
+
+    The extracted module is written into ``into`` (a batch's staging folder) or a folder that
+    lives as long as this process; the notes name every statement that was left out.
+    """
+    from grader.notebook.extract import NotebookError, extract_notebook
+
+    try:
+        extracted = extract_notebook(path)
+    except NotebookError as exc:
+        raise SubmissionError(str(exc)) from None
+    data = extracted.source.encode("utf-8")
+    if into is None:
+        into = _extraction_folder() / hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    into.mkdir(parents=True, exist_ok=True)
+    module = into / "notebook.py"
+    module.write_bytes(data)
+    return Submission(
+        path=path, files=dict.fromkeys(MODULES, module.resolve()), notes=extracted.dropped
+    )

@@ -4,6 +4,8 @@ Understood layouts (one entry per student in SUBMISSIONS):
 - a folder holding the exercise modules, directly or under ``exercises/`` (or deeper);
 - a ``.zip`` of such a folder;
 - a single module file (``alice.py``), graded as every module at once;
+- a Jupyter notebook (``alice.ipynb``, or the only notebook in a folder or zip with no module),
+  graded as the module its definitions make (see ``grader.notebook.extract``);
 - a Canvas bulk download: files named ``name_userid_submissionid_original`` (``_LATE_`` too),
   either loose in the folder or as the ``submissions.zip`` itself;
 - a Gradescope "export submissions" folder with ``submission_metadata.yml``.
@@ -139,11 +141,11 @@ def _plain_and_canvas(folder: Path, staging: Path, scratch: Path) -> tuple[list[
         if item.is_symlink():
             notes.append(f"{item.name}: a link, skipped (links are never followed)")
             continue
-        if item.is_dir() or item.suffix.lower() in (".zip", ".py"):
+        if item.is_dir() or item.suffix.lower() in (".zip", ".py", ".ipynb"):
             student = item.name if item.is_dir() else item.stem
             plain.setdefault(student, []).append(item)
         else:
-            notes.append(f"{item.name}: not a folder, .zip or .py file, skipped")
+            notes.append(f"{item.name}: not a folder, .zip, .py or .ipynb file, skipped")
     entries: list[Entry] = []
     for student, items in plain.items():
         if len(items) > 1:
@@ -166,6 +168,8 @@ def _stage_item(student: str, item: Path, root: Path, staging: Path, scratch: Pa
         elif item.suffix.lower() == ".zip":
             tree = Path(tempfile.mkdtemp(dir=scratch))
             extract(item, tree)
+        elif item.suffix.lower() == ".ipynb":
+            return _finish(student, source, _Walked([], [item]), staging)
         else:
             return _finish(student, source, _Walked([item], []), staging)
         return _finish(student, source, _walk(tree), staging)
@@ -188,7 +192,7 @@ def _stage_canvas(
             stem = CANVAS_COPY_SUFFIX.sub("", stem)
             if suffix.lower() == ".zip":
                 extract(path, Path(tempfile.mkdtemp(dir=tree)))
-            elif suffix.lower() == ".py":
+            elif suffix.lower() in (".py", ".ipynb"):
                 shutil.copyfile(path, tree / f"{stem}{suffix}")
         return _finish(user, source, _walk(tree), staging, late=late)
     except UnsafeArchive as exc:
@@ -337,8 +341,32 @@ def _finish(
         staged = target / "submission.py"
         _copy_module(files[0], staged)
         return Entry(student, source, staged, late=late)
+    notebooks = [p for p in walked.other if p.suffix.lower() == ".ipynb"]
+    if not files and len(notebooks) == 1:  # a notebook: graded as the module it defines
+        return _stage_notebook(student, source, notebooks[0], target, late=late)
     shutil.rmtree(target, ignore_errors=True)
     what = "several .py files but" if files else "no .py file and"
     return Entry(
         student, source, None, problem=f"it holds {what} none of the exercise modules", late=late
     )
+
+
+def _stage_notebook(
+    student: str, source: str, notebook: Path, target: Path, *, late: bool
+) -> Entry:
+    """Extract a notebook's definitions into ``target/notebook.py`` (never running it)."""
+    from grader.submission import SubmissionError, notebook_submission
+
+    info = os.lstat(notebook)
+    if not stat.S_ISREG(info.st_mode):
+        raise _Refused(f"{notebook.name} is a link or special file, not a regular file")
+    try:
+        found = notebook_submission(notebook, into=target)
+    except SubmissionError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        return Entry(student, source, None, problem=str(exc), late=late)
+    notes = ()
+    if found.notes:
+        more = f" and {len(found.notes) - 4} more" if len(found.notes) > 4 else ""
+        notes = (f"{student}: not graded: {'; '.join(found.notes[:4])}{more}",)
+    return Entry(student, source, target / "notebook.py", late=late, notes=notes)

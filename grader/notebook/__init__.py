@@ -1,0 +1,2 @@
+"""Jupyter notebooks: the student notebook (``grade notebook``), grading a notebook without a
+kernel (:mod:`.extract`) and ``check()`` inside one (:mod:`.incell`)."""
