@@ -382,6 +382,14 @@ def validate(solutions: Path, stubs: Path, mutants: Path, seed: int) -> None:
     default=None,
     help="Refuse to run below this tier (the default already is full).",
 )
+@click.option(
+    "--dask",
+    "dask_target",
+    default=None,
+    metavar="ADDRESS|local[:N]",
+    help="Grade on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] to "
+    "start N worker processes here (needs pip install 'tensorgrade[dask]').",
+)
 def batch(
     submissions: Path,
     out: Path,
@@ -395,13 +403,28 @@ def batch(
     device: str,
     isolation: str,
     require_isolation: str | None,
+    dask_target: str | None,
 ) -> None:
     """Grade a class's submissions in parallel into OUT/gradebook.sqlite (instructors)."""
     from grader.batch.roster import RosterError
-    from grader.batch.run import BatchError, run_batch
+    from grader.batch.run import BatchError, default_jobs, parse_dask_target, run_batch
 
     stderr = click.get_text_stream("stderr")
-    contained = _batch_isolation(isolation, require_isolation)
+    dask = None
+    if dask_target is not None:
+        from grader.batch.dask_pool import DaskUnavailable, distributed_module
+
+        try:
+            dask = parse_dask_target(dask_target, jobs or default_jobs())
+            distributed_module()
+        except (ValueError, DaskUnavailable) as exc:
+            raise Fatal(str(exc)) from None
+        if require_isolation == "full" and isolation != "full":
+            raise Fatal("--require-isolation full contradicts --isolation reduced")
+        # Each Dask worker probes its own machine for this tier; none is probed here.
+        contained = _requested_isolation(isolation)
+    else:
+        contained = _batch_isolation(isolation, require_isolation)
     if contained.warning():
         click.echo(f"grade: warning: {contained.warning()}", err=True)
     try:
@@ -419,6 +442,7 @@ def batch(
                 device=device,
                 isolation=contained,
                 stream=stderr,
+                dask=dask,
             )
     except (BatchError, RosterError) as exc:
         raise Fatal(str(exc)) from None
@@ -472,6 +496,14 @@ def _signals_interrupt() -> Iterator[None]:
     finally:
         for number, handler in before.items():
             signal.signal(number, handler)
+
+
+def _requested_isolation(tier: str) -> Isolation:
+    """What a Dask batch asks every worker for (each worker's report says what it got)."""
+    from grader import sandbox
+
+    gaps = () if tier == "full" else sandbox.REDUCED_GAPS
+    return Isolation(tier, "on every Dask worker,", "probed there", not_contained=gaps)
 
 
 def _batch_isolation(requested: str, required: str | None) -> Isolation:

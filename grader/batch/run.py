@@ -95,12 +95,14 @@ def run_batch(
     isolation: Isolation,
     stream: TextIO,
     live: bool | None = None,
+    dask: DaskTarget | None = None,
 ) -> BatchSummary:
     """Grade every new or changed submission in ``submissions`` into ``out``; see the README.
 
     With ``students``, only those students' submissions are graded, changed or not; nobody else
     is touched. Every worker runs at ``isolation`` (the caller probed it and decided it is
-    acceptable).
+    acceptable). With ``dask``, the submissions are graded on that Dask cluster instead, each
+    Dask worker probing its own machine for ``isolation.tier`` (see grader.batch.dask_pool).
     """
     import time
 
@@ -267,7 +269,22 @@ def run_batch(
                     device=device,
                 )
             )
-        if gradable:
+        if gradable and dask is not None:
+            from grader.batch import dask_pool
+
+            try:
+                with dask_pool.DaskPool(
+                    dask.address, tier=isolation.tier, workers=dask.workers
+                ) as cluster:
+                    cluster.run(gradable, record)
+            except (
+                dask_pool.DaskUnavailable,
+                dask_pool.SchedulerGone,
+                dask_pool.WorkerIsolationError,
+            ) as exc:
+                progress.finish()
+                raise BatchError(str(exc)) from None
+        elif gradable:
             size = min(jobs or default_jobs(), len(gradable))
             with (
                 open(out / "batch.log", "a", encoding="utf-8") as log,
@@ -293,6 +310,29 @@ def run_batch(
         elapsed_s=round(time.monotonic() - started, 2),
         isolation=recorded,
     )
+
+
+@dataclass(frozen=True)
+class DaskTarget:
+    """Where ``grade batch --dask`` grades: a scheduler's address, or ``local`` (a LocalCluster
+    of ``workers`` processes started for this batch)."""
+
+    address: str
+    workers: int | None = None
+
+
+def parse_dask_target(text: str, default_workers: int) -> DaskTarget:
+    """``tcp://host:8786`` (any scheduler address), ``local`` or ``local:N``; ValueError else."""
+    if text == "local" or text.startswith("local:"):
+        count = text.partition(":")[2] or str(default_workers)
+        if not count.isdigit() or int(count) < 1:
+            raise ValueError(f"--dask {text}: the number of local workers must be 1 or more")
+        return DaskTarget("local", int(count))
+    if "://" not in text and ":" not in text:
+        raise ValueError(
+            f"--dask {text}: give a scheduler address (tcp://host:8786) or local[:N]"
+        )
+    return DaskTarget(text)
 
 
 def recorded_isolation(tiers: dict[str, int], isolation: Isolation) -> str:
