@@ -1,6 +1,7 @@
 """`grade batch` throughput against the naive baseline, measured in the same run.
 
 Usage: python benchmarks/bench_batch.py [--count 100] [--jobs 2] [--naive-sample 12] [--full 20]
+       python benchmarks/bench_batch.py --dask [--count 60] [--jobs 2] [--large 2000]
 
 1. Writes --count synthetic submissions (solutions, stubs, mutants, one that hangs, one that
    crashes; benchmarks/synthetic.py).
@@ -18,6 +19,11 @@ Usage: python benchmarks/bench_batch.py [--count 100] [--jobs 2] [--naive-sample
 5. With --full N, times `grade batch` on N submissions for the whole curriculum too.
 Targets (2 cores): spine >= 5 submissions/s and >= 10x the naive baseline (issue "3/6");
 the full tier costs < 5% of throughput (issue "4/6").
+
+With --dask (issue "7/7 Past one machine"): the same class through the local pool (--jobs N) and
+through `--dask local:N`, interleaved --repeat times: Dask's overhead (target <= 15%); then
+--large submissions of two exercises through Dask, sampling the `grade batch` process's own
+memory (RSS: the client) and the grading rate in each quarter of the run (flat and steady).
 """
 
 from __future__ import annotations
@@ -132,6 +138,84 @@ def batch_command(
     ]  # fmt: skip
 
 
+def _rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _graded(out: Path) -> int:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(out / "gradebook.sqlite") as db:
+            return int(db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def dask_main(args: argparse.Namespace) -> None:
+    """Local pool against a local Dask cluster of as many workers; then a large class."""
+    work = Path(tempfile.mkdtemp(prefix="bench-dask-"))
+    try:
+        folder = work / "class"
+        make_class(folder, args.count, hang=False, crash=False)
+        tier = sandbox.probe("auto").tier
+        local: list[float] = []
+        dask: list[float] = []
+        for i in range(args.repeat):
+            out = work / f"local-{i}"
+            local.append(timed_with_peak_rss(batch_command(folder, out, args.jobs, SPINE, tier))[0])
+            out = work / f"dask-{i}"
+            command = [*batch_command(folder, out, args.jobs, SPINE, tier),
+                       "--dask", f"local:{args.jobs}"]  # fmt: skip
+            dask.append(timed_with_peak_rss(command)[0])
+            if recorded_tiers(out) != {tier}:
+                raise SystemExit(f"asked for {tier}, the gradebook says {recorded_tiers(out)}")
+        lo, da = statistics.median(local), statistics.median(dask)
+        overhead = (da - lo) / lo
+        print(f"cores available            : {len(os.sched_getaffinity(0))}, workers {args.jobs}")
+        print(f"local pool, spine ({tier})   : {args.count} submissions, {lo:.2f} s "
+              f"(median of {args.repeat})")  # fmt: skip
+        print(f"dask local:{args.jobs}, spine        : {da:.2f} s = {100 * overhead:+.1f}% "
+              "(target <= +15%)")  # fmt: skip
+        large = work / "large"
+        make_class(large, args.large, hang=False, crash=False)
+        out = work / "large-out"
+        command = [*batch_command(large, out, args.jobs, ("1.1", "1.2"), tier),
+                   "--dask", f"local:{args.jobs}"]  # fmt: skip
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        samples: list[tuple[float, int, int]] = []  # (seconds, graded, client RSS)
+        started = time.perf_counter()
+        while process.poll() is None:
+            samples.append((time.perf_counter() - started, _graded(out), _rss_bytes(process.pid)))
+            time.sleep(1.0)
+        if process.returncode != 0:
+            raise SystemExit(f"the large batch exited with {process.returncode}")
+        total = time.perf_counter() - started
+        print(f"dask, {args.large} submissions x 2 exercises: {total:.1f} s = "
+              f"{args.large / total:.1f} submissions/s")  # fmt: skip
+        marks = [q * args.large // 4 for q in (1, 2, 3, 4)]
+        previous_t, previous_n = None, 0
+        for mark in marks:
+            at = next((x for x in samples if x[1] >= mark), samples[-1])
+            if previous_t is not None and at[0] > previous_t:
+                rate = (at[1] - previous_n) / (at[0] - previous_t)
+                print(f"  up to {mark:>5} graded: client RSS {at[2] / 2**20:6.0f} MiB, "
+                      f"rate in this quarter {rate:5.1f}/s")  # fmt: skip
+            else:
+                print(f"  up to {mark:>5} graded: client RSS {at[2] / 2**20:6.0f} MiB")
+            previous_t, previous_n = at[0], at[1]
+        raise SystemExit(1 if overhead > 0.15 else 0)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     """Measure, print the figures, exit 1 if a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -140,7 +224,11 @@ def main() -> None:
     parser.add_argument("--naive-sample", type=int, default=12)
     parser.add_argument("--full", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dask", action="store_true", help="Dask against the local pool")
+    parser.add_argument("--large", type=int, default=2000)
     args = parser.parse_args()
+    if args.dask:
+        dask_main(args)
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     try:
         folder = work / "class"

@@ -6,6 +6,7 @@ Registered on the ``grade`` group by :mod:`grader.cli`.
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,11 +109,19 @@ def register(group: click.Group, fatal: Callable[[str], click.ClickException]) -
             isolation=contained,
         )
         stream = click.get_text_stream("stdout")
+        stopping: list[int] = []
+
+        def stop(signum: int, _frame: object) -> None:
+            # Ctrl-C (or SIGTERM) ends the watch between regrades: a grading in progress is
+            # not torn in half, and the zygote and its workers are stopped on the way out.
+            stopping.append(signum)
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             with Watcher(submission, options) as watcher:
                 if not json_lines:
                     click.echo(f"watching {one_line(str(submission))} (Ctrl-C to stop)", err=True)
-                for exercises in watcher.changes(interval_s=interval):
+                for exercises in watcher.changes(interval_s=interval, stop=lambda: bool(stopping)):
                     try:
                         report = watcher.grade(exercises)
                     except (SubmissionError, UsageError, ChecksBroken) as exc:
@@ -124,5 +133,9 @@ def register(group: click.Group, fatal: Callable[[str], click.ClickException]) -
                         render(report, stream)
                         click.echo(f"\nwatching {one_line(str(submission))} (Ctrl-C to stop)")
                     stream.flush()
-        except KeyboardInterrupt:
-            click.echo("stopped watching", err=True)
+                    if stopping:
+                        break
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        click.echo("stopped watching", err=True)

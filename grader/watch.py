@@ -136,6 +136,8 @@ class Watcher:
         yield chosen
         while not stop():
             time.sleep(interval_s)
+            if stop():
+                return
             now = _stamp(self.submission)
             if now == stamp:
                 continue
