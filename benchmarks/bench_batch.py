@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/bench_batch.py [--count 100] [--jobs 2] [--naive-sample 12] [--full 20]
        python benchmarks/bench_batch.py --dask [--count 60] [--jobs 2] [--large 2000]
+       python benchmarks/bench_batch.py --versus-run [--jobs 2] [--runs-sample 27]
 
 1. Writes --count synthetic submissions (solutions, stubs, mutants, one that hangs, one that
    crashes; benchmarks/synthetic.py).
@@ -19,6 +20,11 @@ Usage: python benchmarks/bench_batch.py [--count 100] [--jobs 2] [--naive-sample
 5. With --full N, times `grade batch` on N submissions for the whole curriculum too.
 Targets (2 cores): spine >= 5 submissions/s and >= 10x the naive baseline (issue "3/6");
 the full tier costs < 5% of throughput (issue "4/6").
+
+With --versus-run (issue "7/7", item 7): a class of 27 mixed submissions (solutions, stubs,
+mutants, one that hangs, one that crashes, two of them zipped) over all 30 exercises, graded by
+`grade batch --jobs N` and by one `grade run` per submission, in the same run (targets: batch
+>= 10x); then a class of 200 against `grade run` on an evenly spaced sample of it (>= 25x).
 
 With --dask (issue "7/7 Past one machine"): the same class through the local pool (--jobs N) and
 through `--dask local:N`, interleaved --repeat times: Dask's overhead (target <= 15%); then
@@ -47,6 +53,8 @@ from benchmarks.synthetic import make_class  # noqa: E402
 from grader import sandbox  # noqa: E402
 
 CALL_TIMEOUT_S = 2.0
+DEFAULT_TIMEOUT_S = 10.0
+"""`grade`'s own default call timeout: what the issue's figures were measured with."""
 
 
 def _pss_bytes(pid: int) -> int:
@@ -128,13 +136,18 @@ def recorded_tiers(out: Path) -> set[str]:
 
 
 def batch_command(
-    folder: Path, out: Path, jobs: int, exercises: tuple[str, ...], isolation: str
+    folder: Path,
+    out: Path,
+    jobs: int,
+    exercises: tuple[str, ...],
+    isolation: str,
+    timeout_s: float = CALL_TIMEOUT_S,
 ) -> list[str]:
     """`grade batch` on `folder` with the benchmark's settings."""
     only = [arg for e in exercises for arg in ("--only", e)]
     return [
         *grade_command(), "batch", str(folder), "--out", str(out), "--jobs", str(jobs),
-        "--timeout", str(CALL_TIMEOUT_S), "--seed", "0", "--isolation", isolation, *only,
+        "--timeout", str(timeout_s), "--seed", "0", "--isolation", isolation, *only,
     ]  # fmt: skip
 
 
@@ -156,6 +169,54 @@ def _graded(out: Path) -> int:
             return int(db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
     except sqlite3.Error:
         return 0
+
+
+def _zip_two(folder: Path) -> None:
+    """Zip two of the class's folders, as students upload them."""
+    for student in sorted(p for p in folder.iterdir() if p.is_dir())[3:5]:
+        shutil.make_archive(str(student), "zip", student)
+        shutil.rmtree(student)
+
+
+def _run_seconds(submission: Path, work: Path) -> float:
+    """One cold `grade run` of every exercise (a zip is unpacked first, as a student would)."""
+    if submission.suffix == ".zip":
+        target = work / f"unzipped-{submission.stem}"
+        shutil.unpack_archive(submission, target)
+        submission = target
+    started = time.perf_counter()
+    subprocess.run(
+        [*grade_command(), "run", "--submission", str(submission), "--seed", "0", "--timeout",
+         str(DEFAULT_TIMEOUT_S)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def versus_run_main(args: argparse.Namespace) -> None:
+    """`grade batch` against one `grade run` per submission, whole curriculum."""
+    work = Path(tempfile.mkdtemp(prefix="bench-versus-"))
+    try:
+        tier = sandbox.probe("auto").tier
+        for count, target in ((27, 10.0), (200, 25.0)):
+            folder = work / f"class{count}"
+            make_class(folder, count)
+            _zip_two(folder)
+            batch_s = timed_with_peak_rss(
+                batch_command(folder, work / f"out{count}", args.jobs, (), tier, DEFAULT_TIMEOUT_S)
+            )[0]
+            entries = sorted(folder.iterdir())
+            step = max(1, len(entries) // args.runs_sample)
+            sample = entries[::step][: args.runs_sample]
+            runs = [_run_seconds(entry, work) for entry in sample]
+            per_run = sum(runs) / len(runs)
+            ratio = per_run * count / batch_s
+            print(f"class of {count:>3}, all exercises ({tier}): grade batch --jobs {args.jobs} "
+                  f"{batch_s:.1f} s; one grade run per submission {per_run:.2f} s each "
+                  f"({len(runs)} timed) = {per_run * count:.1f} s; ratio {ratio:.1f}x "
+                  f"(target >= {target:g}x)")  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def dask_main(args: argparse.Namespace) -> None:
@@ -226,7 +287,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dask", action="store_true", help="Dask against the local pool")
     parser.add_argument("--large", type=int, default=2000)
+    parser.add_argument("--versus-run", action="store_true", help="batch vs grade run each")
+    parser.add_argument("--runs-sample", type=int, default=27)
     args = parser.parse_args()
+    if args.versus_run:
+        versus_run_main(args)
+        return
     if args.dask:
         dask_main(args)
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
