@@ -186,3 +186,35 @@ def test_a_scheduler_that_goes_away_ends_the_batch_and_a_rerun_goes_on(cluster, 
     assert rows(out, "SELECT COUNT(*), COUNT(DISTINCT student) FROM submissions") == [
         (count, count)
     ]
+
+
+def test_a_worker_that_cannot_give_the_full_tier_stops_the_batch(tmp_path):
+    """Each worker probes its own machine: one without bubblewrap (here: a PATH without it)
+    refuses the full tier, in one line, instead of grading uncontained."""
+    if sandbox.probe("auto").tier != "full":
+        pytest.skip("this machine has no full tier to take away")
+    file = tmp_path / "scheduler.json"
+    scheduler = _start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                       "--scheduler-file", str(file), log=tmp_path / "s.log")  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        address = json.loads(file.read_text())["address"]
+        bare = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no bwrap on it
+        with (tmp_path / "w.log").open("w") as log:
+            worker = subprocess.Popen(
+                [DASK, "worker", address, "--nthreads", "1", "--no-dashboard"], cwd=ROOT,
+                env=bare, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        try:
+            make_class(tmp_path / "class", 2, hang=False, crash=False)
+            done = batch(tmp_path / "class", tmp_path / "out", "--dask", address,
+                         "--require-isolation", "full")  # fmt: skip
+            assert done.returncode == 2, done.stderr
+            assert "cannot isolate at the full tier" in done.stderr.splitlines()[-1]
+            assert graded(tmp_path / "out") == 0
+        finally:
+            _stop(worker)
+    finally:
+        _stop(scheduler)
