@@ -24,7 +24,7 @@ def worker_environment() -> dict[str, str]:
 def launch_worker(
     cwd: Path, *, argv: list[str] | None = None, limits: str | None = None
 ) -> subprocess.Popen[bytes]:
-    """Start ``python -I -m grader.worker`` (or ``argv``, e.g. under bwrap) in ``cwd``, in a
+    """Start ``python -I -m grader.inside.worker`` (or ``argv``, e.g. under bwrap) in ``cwd``, in a
     process group of its own, with the resource limits described by ``limits`` (JSON).
 
     ``-I`` keeps the current folder, PYTHONPATH and user site-packages off the worker's path, so
@@ -35,7 +35,7 @@ def launch_worker(
     if limits is not None:
         env["TENSORGRADE_LIMITS"] = limits
     return subprocess.Popen(
-        argv or [sys.executable, "-I", "-m", "grader.worker"],
+        argv or [sys.executable, "-I", "-m", "grader.inside.worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -24,7 +24,8 @@ from typing import Any
 
 import torch
 
-from grader import cputime, protocol
+from grader import cputime
+from grader.inside import protocol
 from grader.launch import launch_worker
 from grader.outcomes import (
     CallTimedOut,
@@ -74,7 +75,7 @@ class RandomArg:
 
 @dataclass(frozen=True)
 class FunctionArg:
-    """A function from :mod:`grader.functions`, named rather than shipped."""
+    """A function from :mod:`grader.inside.functions`, named rather than shipped."""
 
     name: str
     params: dict[str, Any] = field(default_factory=dict)

@@ -20,7 +20,6 @@ Resource limits apply in both tiers: the worker sets them on itself before any s
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import glob
 import json
@@ -32,8 +31,10 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-LIMITS_ENV = "TENSORGRADE_LIMITS"
-RUNTIME_MODULES = ("__init__.py", "worker.py", "protocol.py", "functions.py", "sandbox.py")
+from grader.inside.limits import LIMITS_ENV, apply_limits  # noqa: F401 (re-exported)
+
+RUNTIME_PACKAGE = "inside"
+"""The only part of the grader a worker runs (with ``grader/__init__.py``): see grader.inside."""
 TIERS = ("full", "reduced")
 SANDBOX_UID = 65534
 """The uid and gid student code runs as inside the sandbox ("nobody"), whoever runs ``grade``."""
@@ -220,10 +221,16 @@ def make_runtime(into: Path) -> Path:
     package = into / "grader"
     package.mkdir(parents=True, exist_ok=True)
     source = Path(__file__).parent
-    for name in RUNTIME_MODULES:
-        shutil.copyfile(source / name, package / name)
+    shutil.copyfile(source / "__init__.py", package / "__init__.py")
+    shutil.copytree(
+        source / RUNTIME_PACKAGE,
+        package / RUNTIME_PACKAGE,
+        ignore=shutil.ignore_patterns("__pycache__"),
+        dirs_exist_ok=True,
+    )
     (into / "start_worker.py").write_text(
-        "import sys\nsys.path.insert(0, sys.argv.pop(1))\nfrom grader.worker import main\nmain()\n"
+        "import sys\nsys.path.insert(0, sys.argv.pop(1))\n"
+        "from grader.inside.worker import main\nmain()\n"
     )
     return into
 
@@ -316,7 +323,7 @@ def bwrap_prefix(
 def worker_argv(isolation: Isolation, *, runtime: Path | None, readable: list[Path]) -> list[str]:
     """The full command line of one worker (``grade run``: no zygote)."""
     if isolation.tier != "full":
-        return [sys.executable, "-I", "-m", "grader.worker"]
+        return [sys.executable, "-I", "-m", "grader.inside.worker"]
     assert runtime is not None
     prefix = bwrap_prefix(isolation, runtime=runtime, readable=readable)
     return [*prefix, sys.executable, "-I", str(runtime / "start_worker.py"), str(runtime)]
@@ -333,11 +340,11 @@ def zygote_argv(
     """The command line of a zygote that talks to its judge on the inherited ``control_fd``.
 
     ``parent`` is the judge's pid: the zygote dies with it. At the full tier ``--nest`` makes it
-    give every worker a PID and mount namespace of its own (see :mod:`grader.worker`).
+    give every worker a PID and mount namespace of its own (see :mod:`grader.inside.worker`).
     """
     tail = ["--zygote", str(control_fd), "--parent", str(parent)]
     if isolation.tier != "full":
-        return [sys.executable, "-I", "-m", "grader.worker", *tail]
+        return [sys.executable, "-I", "-m", "grader.inside.worker", *tail]
     assert runtime is not None
     # Inside the sandbox the judge is not visible: the zygote's parent is bubblewrap's init.
     tail[-1] = "1"
@@ -353,36 +360,3 @@ def new_runtime() -> Path:
     return make_runtime(Path(tempfile.mkdtemp(prefix="tensorgrade-runtime-")))
 
 
-def apply_limits() -> None:
-    """In the worker, before student code: set the rlimits described in the environment."""
-    raw = os.environ.get(LIMITS_ENV)
-    if not raw:
-        return
-    try:
-        import resource
-    except ImportError:  # Windows: no rlimits; the wall-clock limit still applies
-        return
-    spec = json.loads(raw)
-    cpu = spec.get("cpu_s")
-    if cpu is not None:  # SIGXCPU at the soft limit, well before the kernel's SIGKILL at the hard
-        # one: a SIGKILL then always comes from outside (the OOM killer, an operator).
-        with contextlib.suppress(ValueError, OSError):
-            hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
-            top = int(cpu) + 30 if hard == resource.RLIM_INFINITY else min(int(cpu) + 30, hard)
-            resource.setrlimit(resource.RLIMIT_CPU, (min(int(cpu), top), top))
-    wanted = {
-        resource.RLIMIT_FSIZE: spec.get("file_bytes"),
-        resource.RLIMIT_NOFILE: spec.get("open_files"),
-        resource.RLIMIT_CORE: 0,
-    }
-    if spec.get("cuda"):
-        wanted[resource.RLIMIT_DATA] = spec.get("data_bytes")
-    else:
-        wanted[resource.RLIMIT_AS] = spec.get("address_space_bytes")
-    for kind, value in wanted.items():
-        if value is None:
-            continue
-        hard = resource.getrlimit(kind)[1]
-        value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(kind, (value, value))

@@ -12,6 +12,7 @@ import torch
 
 from grader import rules
 from grader.catalog import Exercise
+from grader.inside.protocol import apply_layout, dtype_name
 from grader.outcomes import (
     CheckFailed,
     FunctionMissing,
@@ -20,7 +21,6 @@ from grader.outcomes import (
     NotAttempted,
     StudentRaised,
 )
-from grader.protocol import apply_layout, dtype_name
 from grader.runner import FunctionArg, Reply, StudentRunner, TensorArg
 
 
@@ -110,7 +110,7 @@ class StudentFunction:
 
     def call_with(self, options: dict[str, Any], *args: Any, **kwargs: Any) -> Reply:
         """Call with worker options: ``probe_structure``, ``time_reference``,
-        ``probe_write_through`` or ``fake_clock`` (see :mod:`grader.worker`)."""
+        ``probe_write_through`` or ``fake_clock`` (see :mod:`grader.inside.worker`)."""
         return self._invoke(args, kwargs, context=None, return_inputs=True, options=options)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -1,13 +1,13 @@
 """Workers without the wait: a pre-warmed process that forks a fresh worker per submission.
 
-Each judge owns one zygote at every tier: ``python -I -m grader.worker --zygote FD --parent PID``
-(under bubblewrap at the full tier) imports torch and warms up `meta` once, then forks a worker
-whenever its judge asks. A forked worker is ready in milliseconds instead of the 1-2 s of a fresh
-interpreter, and it holds nothing of other students: the zygote itself never imports a
-submission. The judge and its zygote talk over a socket pair the judge made (no folder on the
-host is writable from the sandbox for a socket), every request has a timeout, and a zygote that
-stops answering is replaced (see :class:`Zygote`). POSIX only; elsewhere the judge starts workers
-the usual way.
+Each judge owns one zygote at every tier: ``python -I -m grader.inside.worker --zygote FD
+--parent PID`` (under bubblewrap at the full tier) imports torch and warms up `meta` once, then
+forks a worker whenever its judge asks. A forked worker is ready in milliseconds instead of the
+1-2 s of a fresh interpreter, and it holds nothing of other students: the zygote itself never
+imports a submission. The judge and its zygote talk over a socket pair the judge made (no folder
+on the host is writable from the sandbox for a socket), every request has a timeout, and a
+zygote that stops answering is replaced (see :class:`Zygote`). POSIX only; elsewhere the judge
+starts workers the usual way.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import pytest
 import torch
 
-from grader import protocol
+from grader.inside import protocol
 
 
 class Pair(NamedTuple):
@@ -76,7 +76,8 @@ def test_truncated_and_garbage_frames_raise():
 def test_no_pickle_anywhere_in_the_boundary():
     from pathlib import Path
 
-    for name in ("protocol.py", "runner.py", "worker.py", "judge.py"):
-        text = (Path(protocol.__file__).parent / name).read_text()
+    grader = Path(protocol.__file__).parents[1]
+    for name in ("inside/protocol.py", "runner.py", "inside/worker.py", "judge.py"):
+        text = (grader / name).read_text()
         for banned in ("import pickle", "pickle.load", "torch.load(", "marshal.load"):
             assert banned not in text, (name, banned)

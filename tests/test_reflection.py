@@ -83,7 +83,7 @@ REFUSED = [
     ("import importlib", "importlib"),
     ("from grader.checks import oracles", "grader"),
     ("import solutions.m03_broadcasting", "solutions"),
-    ("import sys\nsys.modules['grader.worker']", "sys.modules"),
+    ("import sys\nsys.modules['grader.inside.worker']", "sys.modules"),
     ("import sys\nsys._getframe(1)", "_getframe"),
     ("import os\nos.kill(1, 9)", "os.kill"),
     ("import signal\nsignal.signal(15, print)", "signal"),

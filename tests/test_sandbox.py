@@ -39,7 +39,7 @@ def test_worker_sets_its_limits_before_student_code(tmp_path):
     limits = sandbox.Limits(cpu_s=33, file_bytes=2**20, open_files=64,
                             address_space_bytes=6 * 2**30)  # fmt: skip
     code = (
-        "import resource\nfrom grader.sandbox import apply_limits\napply_limits()\n"
+        "import resource\nfrom grader.inside.limits import apply_limits\napply_limits()\n"
         "print([resource.getrlimit(r)[0] for r in (resource.RLIMIT_CPU, resource.RLIMIT_FSIZE,"
         " resource.RLIMIT_NOFILE, resource.RLIMIT_AS, resource.RLIMIT_CORE)])"
     )
@@ -55,7 +55,9 @@ def test_worker_sets_its_limits_before_student_code(tmp_path):
 def test_runtime_holds_only_what_a_worker_runs(tmp_path):
     runtime = sandbox.make_runtime(tmp_path)
     names = sorted(p.name for p in (runtime / "grader").iterdir())
-    assert names == sorted(sandbox.RUNTIME_MODULES)
+    assert names == ["__init__.py", sandbox.RUNTIME_PACKAGE]
+    inside = sorted(p.name for p in (runtime / "grader" / "inside").glob("*.py"))
+    assert inside == ["__init__.py", "functions.py", "limits.py", "protocol.py", "worker.py"]
     assert not (runtime / "grader" / "checks").exists()
 
 
@@ -202,7 +204,7 @@ def test_gpu_machines_get_a_data_limit_instead_of_address_space(monkeypatch):
     limits = sandbox.probe("reduced").limits
     assert limits.cuda
     code = (
-        "import resource\nfrom grader.sandbox import apply_limits\napply_limits()\n"
+        "import resource\nfrom grader.inside.limits import apply_limits\napply_limits()\n"
         "print([resource.getrlimit(r)[0] for r in (resource.RLIMIT_AS, resource.RLIMIT_DATA)])"
     )
     env = {"PATH": "/usr/bin:/bin", sandbox.LIMITS_ENV: limits.to_env()}

@@ -140,7 +140,7 @@ def main() -> None:
     parser.add_argument("--isolation", required=True, help="the batch's Isolation, as JSON")
     parser.add_argument("--parent", required=True, type=int, help="the batch's pid")
     args = parser.parse_args()
-    from grader.worker import die_with_parent
+    from grader.inside.worker import die_with_parent
 
     die_with_parent(args.parent)  # first: a killed batch takes its judges with it (Linux)
     out = _protocol_stream()

@@ -26,8 +26,8 @@ from grader.checks.expect import (
     values_first,
 )
 from grader.checks.inputs import examples, fill, on, transposed
+from grader.inside.protocol import ReturnedArray, dtype_name
 from grader.outcomes import CheckFailed
-from grader.protocol import ReturnedArray, dtype_name
 from grader.runner import FunctionArg, RandomArg, TensorArg
 from grader.student import Devices, StudentFunction
 

@@ -83,8 +83,6 @@ def masked_mean_loop(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return out.to(x.dtype)
 
 
-# What autograd reports for each grader.functions entry (its backward, right or wrong), in closed
-# form, so the judge needs no autograd (its first backward costs about 0.3 s of imports).
 def softmax_backward(x: torch.Tensor, weights: torch.Tensor, dim: int) -> torch.Tensor:
     """The gradient of sum(weights * softmax(x, dim)) with respect to x."""
     s = torch.softmax(x, dim=dim)

@@ -1,10 +1,10 @@
 """The untrusted side: imports student modules by path and calls their functions.
 
-Run as ``python -I -m grader.worker`` by :mod:`grader.runner`. The worker reads request frames on
-stdin and answers on a private duplicate of stdout; the student's own ``print`` output (and fd 1
-and 2 at the C level) goes to stderr, which the judge drains and truncates. The worker never sees
-expected values: it only measures facts about the live objects (device, strides, aliasing,
-``_version`` counters, ``.grad``) right after each call and sends them back as data.
+Run as ``python -I -m grader.inside.worker`` by :mod:`grader.runner`. The worker reads request
+frames on stdin and answers on a private duplicate of stdout; the student's own ``print`` output
+(and fd 1 and 2 at the C level) goes to stderr, which the judge drains and truncates. The worker
+never sees expected values: it only measures facts about the live objects (device, strides,
+aliasing, ``_version`` counters, ``.grad``) right after each call and sends them back as data.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def main() -> None:
         _zygote(int(sys.argv[2]), nest="--nest" in sys.argv[5:])
         return
     proto_in, proto_out = _take_protocol_streams()
-    from grader.sandbox import apply_limits
+    from grader.inside.limits import apply_limits
 
     apply_limits()
     import torch  # after the fd shuffle, so torch's own output can't reach the protocol
@@ -57,7 +57,7 @@ def main() -> None:
 def _serve(proto_in: BinaryIO, proto_out: BinaryIO) -> None:
     import torch
 
-    from grader import protocol
+    from grader.inside import protocol
 
     _capture_readers()  # before any student module can patch what they read
     protocol.write_frame(proto_out, {"ready": True, "pid": os.getpid(), "torch": torch.__version__})
@@ -99,8 +99,6 @@ def _zygote(control_fd: int, *, nest: bool = False) -> None:
 
     import torch
 
-    import grader.protocol
-    import grader.sandbox  # noqa: F401
 
     # Non-dumpable: no process of our uid can ptrace us or read our memory through /proc.
     _prctl(4, 0)  # PR_SET_DUMPABLE
@@ -271,7 +269,7 @@ def _fork_worker(request: dict[str, Any], fds: list[int], control: Any, *, nest:
         except OSError:  # the judge's folder is not visible inside a sandbox
             os.chdir("/tmp")
         streams = _take_protocol_streams()
-        from grader.sandbox import apply_limits
+        from grader.inside.limits import apply_limits
 
         apply_limits()
         _serve(*streams)
@@ -464,7 +462,7 @@ class _Channel:
 
     def mark(self, rid: Any, name: str) -> dict[str, Any]:
         """Tell the judge we reached ``name`` and wait for its answer."""
-        from grader import protocol
+        from grader.inside import protocol
 
         protocol.write_frame(self._out, {"id": rid, "mark": name})
         answer, _ = protocol.read_frame(self._in)
@@ -509,7 +507,7 @@ class _Session:
     def _call_in(
         self, module: Any, request: dict[str, Any], blob: bytes, clock: _FakeClock | None
     ) -> tuple[dict[str, Any], bytes]:
-        from grader import protocol
+        from grader.inside import protocol
 
         rid = request.get("id")
         function = getattr(module, str(request["function"]), None)
@@ -574,7 +572,7 @@ def _build_input(node: dict[str, Any], tensor: Any, *, tensors: dict[str, Any]) 
     """Place an input tensor on its device with its layout, autograd flag and ``.grad``."""
     import torch
 
-    from grader.protocol import apply_layout, dtype_from_name
+    from grader.inside.protocol import apply_layout, dtype_from_name
 
     device = node.get("device", "cpu")
     if tensor is None:
@@ -594,7 +592,7 @@ def _random_input(spec: dict[str, Any]) -> Any:
     """Materialise a RandomArg: seeded, so the same request always gives the same tensor."""
     import torch
 
-    from grader.protocol import dtype_from_name
+    from grader.inside.protocol import dtype_from_name
 
     gen = torch.Generator().manual_seed(int(spec["seed"]))
     dtype = dtype_from_name(str(spec["dtype"]))
@@ -611,7 +609,7 @@ def _resolve_functions(value: Any, clock: _FakeClock | None = None) -> Any:
     if isinstance(value, dict) and "__random__" in value:
         return _random_input(value["__random__"])
     if isinstance(value, dict) and "__function__" in value:
-        from grader.functions import LIBRARY
+        from grader.inside.functions import LIBRARY
 
         if value["__function__"] == "fake_clock_work" and clock is not None:
             return _plain_function(clock.work)
@@ -697,7 +695,7 @@ def _call(
 ) -> tuple[dict[str, Any], bytes]:
     import torch
 
-    from grader import protocol
+    from grader.inside import protocol
 
     read = _READ
     rid = request.get("id")
@@ -851,7 +849,7 @@ REFERENCE_RUNS = 3
 def _run_references(name: str, args: list[Any], mark: Any) -> None:
     """Run a named reference operation on the call's own arguments between marks, then mark
     the start of the call. Nothing is timed here: the judge reads our CPU clock at the marks."""
-    from grader.functions import TIMING_REFERENCES
+    from grader.inside.functions import TIMING_REFERENCES
 
     for thread in _WARMUP:  # its CPU time must not land inside a measurement
         thread.join()
