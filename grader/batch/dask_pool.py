@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from grader.batch.pool import Job, JobResult
+from grader.batch.pool import Job, JobResult, answered, over_wall_limit
 from grader.submission import MAX_SOURCE_BYTES
 
 PLUGIN_NAME = "tensorgrade-judge"
@@ -361,16 +361,8 @@ class DaskPool:
                 f"the Dask worker at {answer.get('worker')} cannot isolate at the "
                 f"{self.tier} tier: {answer['isolation_error']}"
             )
-        if "report" in answer:
-            return JobResult(job, "report", started, finished, report=answer["report"])
-        if "problem" in answer:
-            return JobResult(job, "problem", started, finished, message=answer["problem"])
         if "timeout" in answer:
-            return JobResult(
-                job, "timeout", started, finished,
-                message=f"grading took longer than {job.wall_limit_s:g} s in all; "
-                "the grader stopped it",
-            )  # fmt: skip
+            return over_wall_limit(job, started, finished)
         if "grader_error" in answer:
             return JobResult(job, "grader_error", started, finished, message=answer["grader_error"])
-        return JobResult(job, "error", started, finished, message=str(answer.get("error")))
+        return answered(job, answer, started, finished)

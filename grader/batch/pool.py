@@ -63,6 +63,23 @@ class JobResult:
         return round(self.finished_at - self.started_at, 3)
 
 
+def answered(job: Job, answer: dict[str, Any], started: float, finished: float) -> JobResult:
+    """A judge's answer (one JSON line of ``grader.batch.server``) as a JobResult."""
+    if "report" in answer:
+        return JobResult(job, "report", started, finished, report=answer["report"])
+    if "problem" in answer:
+        return JobResult(job, "problem", started, finished, message=answer["problem"])
+    return JobResult(job, "error", started, finished, message=str(answer.get("error")))
+
+
+def over_wall_limit(job: Job, started: float, now: float) -> JobResult:
+    """The result of a submission whose grading the pool stopped at its wall limit."""
+    return JobResult(
+        job, "timeout", started, now,
+        message=f"grading took longer than {job.wall_limit_s:g} s in all; the grader stopped it",
+    )  # fmt: skip
+
+
 @dataclass
 class _Slot:
     index: int
@@ -231,15 +248,7 @@ class JudgePool:
         if job is None or answer.get("id") != job.student:
             return
         slot.job = None
-        finished = time.monotonic()
-        if "report" in answer:
-            on_result(JobResult(job, "report", slot.started, finished, report=answer["report"]))
-        elif "problem" in answer:
-            on_result(JobResult(job, "problem", slot.started, finished, message=answer["problem"]))
-        else:
-            on_result(
-                JobResult(job, "error", slot.started, finished, message=str(answer.get("error")))
-            )
+        on_result(answered(job, answer, slot.started, time.monotonic()))
 
     def _enforce_limits(self, on_result: Callable[[JobResult], None]) -> None:
         now = time.monotonic()
@@ -247,18 +256,7 @@ class JudgePool:
             if slot.job is not None and now - slot.started > slot.job.wall_limit_s:
                 job = slot.job
                 self._restart(slot)
-                on_result(
-                    JobResult(
-                        job,
-                        "timeout",
-                        slot.started,
-                        now,
-                        message=(
-                            f"grading took longer than {job.wall_limit_s:g} s in all; "
-                            "the grader stopped it"
-                        ),
-                    )
-                )
+                on_result(over_wall_limit(job, slot.started, now))
             elif not slot.ready and now - slot.spawned > STARTUP_TIMEOUT_S:
                 raise RuntimeError(
                     "a grading process did not start; see the log in the output folder"

@@ -99,6 +99,19 @@ CHECKS = "SELECT student, check_id, outcome, points FROM checks ORDER BY student
 SUBMISSIONS = "SELECT student, status, score, max_score, tier FROM submissions ORDER BY student"
 
 
+def _batch_until_graded(downloads: Path, out: Path, address: str, count: int) -> subprocess.Popen:
+    """A `grade batch --dask` started in the background, returned once ``count`` are graded."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grader", "batch", str(downloads), "--out", str(out), *ONLY,
+         "--dask", address],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while graded(out) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return process
+
+
 def test_without_dask_installed_the_option_says_what_to_install(tmp_path):
     code = (
         "import sys; sys.modules['distributed'] = None\n"
@@ -140,16 +153,7 @@ def test_a_killed_dask_worker_loses_nothing(cluster, tmp_path):
     count = 10
     make_class(tmp_path / "class", count, hang=False, crash=False)
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "grader", "batch", str(tmp_path / "class"), "--out", str(out),
-         *ONLY, "--dask", address],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if graded(out) >= 2:
-            break
-        time.sleep(0.1)
+    process = _batch_until_graded(tmp_path / "class", out, address, 2)
     _stop(workers[0])  # mid-batch: its submission in flight is rerun on the other worker
     _stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
@@ -166,16 +170,7 @@ def test_a_scheduler_that_goes_away_ends_the_batch_and_a_rerun_goes_on(cluster, 
     count = 12
     make_class(tmp_path / "class", count, hang=False, crash=False)
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "grader", "batch", str(tmp_path / "class"), "--out", str(out),
-         *ONLY, "--dask", address],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if graded(out) >= 1:
-            break
-        time.sleep(0.05)
+    process = _batch_until_graded(tmp_path / "class", out, address, 1)
     _stop(scheduler)
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 2, stderr

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from grader.model import GradeReport
 
 
 @dataclass(frozen=True)
@@ -38,3 +42,24 @@ def fresh_folder(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     (folder / MARKER).write_text("This folder is replaced by the next grade export.\n")
+
+
+def results_per_student(
+    book: Any, folder: Path, to_dict: Callable[[GradeReport], dict[str, Any]]
+) -> list[str]:
+    """Write ``<student>/results.json`` (``to_dict`` of the student's report, hidden messages
+    left out) for each graded student: the layout of Gradescope's and PrairieLearn's exports."""
+    import json
+
+    from grader.batch.intake import slug
+    from grader.reporters.jsonfile import from_dict
+
+    fresh_folder(folder)
+    for r in book.rows():
+        if not r["report_json"]:
+            continue
+        report = from_dict(json.loads(r["report_json"]), reveal_hidden=False)
+        target = folder / slug(r["student"]) / "results.json"
+        target.parent.mkdir()
+        target.write_text(json.dumps(to_dict(report), indent=2) + "\n", "utf-8")
+    return []
