@@ -13,10 +13,10 @@ import zipfile
 from pathlib import Path
 
 import grader
+from grader.distribute import filled
 from grader.judge import hidden_checks_included
 
 GRADER = Path(grader.__file__).resolve().parent
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 ISOLATIONS = ("auto", "full", "reduced")
 
 
@@ -36,10 +36,10 @@ def build_autograder(
     if isolation not in ISOLATIONS:
         raise AutograderError(f"unknown isolation {isolation!r}; choose {', '.join(ISOLATIONS)}")
     settings = {
-        "{timeout}": f"{timeout_s:g}",
-        "{seed}": str(int(seed)),
-        "{isolation}": isolation,
-        "{version}": grader.__version__,
+        "timeout": f"{timeout_s:g}",
+        "seed": str(int(seed)),
+        "isolation": isolation,
+        "version": grader.__version__,
     }
     count = 0
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -49,9 +49,7 @@ def build_autograder(
             ("gradescope-run_autograder", "run_autograder"),
             ("gradescope-pyproject.toml", "pyproject.toml"),
         ):
-            text = (TEMPLATES / template).read_text()
-            for key, value in settings.items():
-                text = text.replace(key, value)
+            text = filled(template, settings)
             info = zipfile.ZipInfo(name)
             mode = 0o644 if name.endswith(".toml") else 0o755  # the two scripts are executable
             info.external_attr = (stat.S_IFREG | mode) << 16

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import grader
 from grader.catalog import CATALOG
+from grader.distribute import filled
 
 GRADER = Path(grader.__file__).resolve().parent
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 WITHHELD = "withheld.json"
 LEFT_OUT = ("checks/hidden", "distribute", "validate.py")
 """Parts of the grader package a student release does not ship (relative to ``grader/``)."""
@@ -85,29 +85,27 @@ def build_release(out: Path, *, stubs: Path, wheel: bool = False) -> Release:
         for module in modules:
             shutil.copy(module, folder / module.name)
     total = sum(e.points for e in CATALOG)
-    visible_points = round(total - sum(w["points"] for w in withheld.values()), 6)
+    hidden_count = int(sum(w["checks"] for w in withheld.values()))
+    hidden_points = round(sum(w["points"] for w in withheld.values()), 6)
     fill = {
-        "{version}": grader.__version__,
-        "{total}": f"{total:g}",
-        "{visible}": f"{visible_points:g}",
-        "{hidden_checks}": str(int(sum(w["checks"] for w in withheld.values()))),
+        "version": grader.__version__,
+        "total": f"{total:g}",
+        "visible": f"{round(total - hidden_points, 6):g}",
+        "hidden_checks": str(hidden_count),
     }
     for template, target in (
         ("student-README.md", "README.md"),
         ("student-pyproject.toml", "pyproject.toml"),
         ("grade-workflow.yml", ".github/workflows/grade.yml"),
     ):
-        text = (TEMPLATES / template).read_text()
-        for key, value in fill.items():
-            text = text.replace(key, value)
         (out / target).parent.mkdir(parents=True, exist_ok=True)
-        (out / target).write_text(text)
+        (out / target).write_text(filled(template, fill))
     built = _build_wheel(out) if wheel else None
     return Release(
         folder=out,
         files=sum(1 for p in out.rglob("*") if p.is_file()),
-        withheld_checks=int(sum(w["checks"] for w in withheld.values())),
-        withheld_points=round(sum(w["points"] for w in withheld.values()), 6),
+        withheld_checks=hidden_count,
+        withheld_points=hidden_points,
         wheel=built,
     )
 
