@@ -57,6 +57,21 @@ class Forbidden(Exception):
     called, it scores 0, and the instructor sees it flagged."""
 
 
+class OverBudget(CheckFailed):
+    """A timed call was stopped once its CPU time passed several times its budget (``failed``):
+    it could only fail its time check by running on. :mod:`grader.checks.expect` words the
+    message for the check that asked."""
+
+    def __init__(self, function: str, *, reference_s: float, call_s: float) -> None:
+        self.function = function
+        self.reference_s = reference_s
+        self.call_s = call_s
+        super().__init__(
+            f"{function}() was stopped after {call_s * 1000:.0f} ms of CPU time, far over its "
+            "time budget"
+        )
+
+
 class CallTimedOut(Exception):
     """A call ran past its wall-clock limit and the worker was killed (``timeout``)."""
 

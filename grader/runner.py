@@ -33,6 +33,7 @@ from grader.outcomes import (
     GraderFault,
     GradingError,
     NotAttempted,
+    OverBudget,
     StudentRaised,
     describe_error,
 )
@@ -40,6 +41,12 @@ from grader.terminal_text import for_terminal
 
 DEFAULT_TIMEOUT_S = 10.0
 STARTUP_TIMEOUT_S = 120.0
+STOP_AFTER_BUDGETS = 4.0
+"""A timed call is stopped once its CPU time passes this many budgets: past it the budget check
+fails it without another run (:func:`grader.checks.expect.expect_within_budget`), so letting a
+Python loop over a million values run on would only cost time."""
+BUDGET_POLL_S = 0.02
+"""How often the judge reads a timed call's CPU clock while it waits for the reply."""
 OUTPUT_TAIL_BYTES = 64 * 1024
 """Student output kept (the last 64 KiB); the rest is drained and dropped."""
 
@@ -132,6 +139,18 @@ class CpuTiming:
 
 
 @dataclass(frozen=True)
+class CpuBudget:
+    """What a timed call may cost: ``times`` x the fastest reference run + ``floor_s`` of CPU."""
+
+    times: float
+    floor_s: float
+
+    def limit_s(self, reference_s: float) -> float:
+        """The budget in seconds, given the fastest reference run."""
+        return self.times * reference_s + self.floor_s
+
+
+@dataclass(frozen=True)
 class Reply:
     """What one call of a student function gave back."""
 
@@ -153,11 +172,27 @@ MarkHandler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class _Stopwatch:
-    """Reads the worker's CPU clock at each mark of a timed call and at its reply."""
+    """Reads the worker's CPU clock at each mark of a timed call and at its reply; with a
+    budget, says when the call has run past :data:`STOP_AFTER_BUDGETS` of it."""
 
-    def __init__(self, clock: Callable[[], int]) -> None:
+    def __init__(self, clock: Callable[[], int], budget: CpuBudget | None = None) -> None:
         self.clock = clock
+        self.budget = budget
         self.marks: list[tuple[str, int]] = []
+
+    def past_stop(self) -> CpuTiming | None:
+        """The timing so far if the student's call has used more CPU than it may before it is
+        stopped; None while it may go on (or before it started, or without a budget)."""
+        if self.budget is None or not self.marks or self.marks[-1][0] != "call":
+            return None
+        times = [at for _, at in self.marks]
+        runs = [b - a for (name, a), b in zip(self.marks, times[1:]) if name == "reference"]
+        if not runs:
+            return None
+        reference_s, call_s = min(runs) / 1e9, (self.clock() - times[-1]) / 1e9
+        if call_s <= STOP_AFTER_BUDGETS * self.budget.limit_s(reference_s):
+            return None
+        return CpuTiming(reference_s=reference_s, call_s=call_s)
 
     def __call__(self, envelope: dict[str, Any]) -> dict[str, Any]:
         self.marks.append((str(envelope.get("mark")), self.clock()))
@@ -501,8 +536,15 @@ class StudentRunner:
     ) -> Reply:
         """Call ``function`` from the module at ``path`` in the worker and return its reply.
 
-        Raises NotAttempted, StudentRaised, FunctionMissing, CallTimedOut or GradingError.
+        A timed call (option ``time_reference``) with a :class:`CpuBudget` under the option
+        ``cpu_budget`` (kept here, never sent to the worker) is stopped once its CPU time passes
+        :data:`STOP_AFTER_BUDGETS` budgets: OverBudget, and the next call gets a fresh worker.
+
+        Raises NotAttempted, StudentRaised, FunctionMissing, CallTimedOut, OverBudget or
+        GradingError.
         """
+        options = dict(options or {})
+        budget = options.pop("cpu_budget", None)
         self._drain()
         if exercise_id in self._broken:
             raise self._broken[exercise_id]
@@ -521,7 +563,7 @@ class StudentRunner:
         limit = self.timeout_s if timeout_s is None else timeout_s
         stopwatch = driver = None
         if request.get("time_reference") and worker.cpu_clock is not None:
-            stopwatch = _Stopwatch(worker.cpu_clock)
+            stopwatch = _Stopwatch(worker.cpu_clock, budget)
         elif request.get("time_reference"):
             if cputime.available():  # it should have been found: never a silent untimed call
                 raise GraderFault("the grader could not find its worker's CPU clock")
@@ -646,8 +688,15 @@ class StudentRunner:
         marks: MarkHandler | None = None,
     ) -> Reply:
         deadline = time.monotonic() + limit
+        watched = isinstance(marks, _Stopwatch) and marks.budget is not None
         while True:
-            kind, frame = worker.wait(max(0.0, deadline - time.monotonic()))
+            left = max(0.0, deadline - time.monotonic())
+            kind, frame = worker.wait(min(left, BUDGET_POLL_S) if watched else left)
+            if kind == "timeout" and watched and time.monotonic() < deadline:
+                past = marks.past_stop()  # type: ignore[union-attr]
+                if past is not None:
+                    self._stop_over_budget(worker, function, past)
+                continue
             if kind != "frame":
                 return self._fail(exercise_id, worker, function, kind, frame, limit)
             envelope, blob = frame
@@ -704,6 +753,14 @@ class StudentRunner:
                 + (f". Its last output:\n{tail}" if tail else "")
             ),
         )
+
+    def _stop_over_budget(self, worker: WorkerProcess, function: str, past: CpuTiming) -> None:
+        """Stop a timed call that has used more CPU than it may: a fresh worker for the next
+        call, and the exercise is not ended (its later checks run as usual)."""
+        self._retire(worker)
+        self.restarts += 1
+        self._spawn()
+        raise OverBudget(function, reference_s=past.reference_s, call_s=past.call_s)
 
     def _break(self, exercise_id: str, worker: WorkerProcess, error: Exception) -> Reply:
         self._broken[exercise_id] = error

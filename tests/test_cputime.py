@@ -11,7 +11,8 @@ import pytest
 
 from grader import cputime, sandbox, zygote
 from grader.launch import launch_worker
-from grader.runner import RandomArg, StudentRunner
+from grader.outcomes import OverBudget
+from grader.runner import STOP_AFTER_BUDGETS, CpuBudget, RandomArg, StudentRunner
 from tests.conftest import REDUCED
 
 pytestmark = pytest.mark.skipif(not cputime.available(), reason="outside CPU clocks are Linux-only")
@@ -41,6 +42,11 @@ def scale_channels(img, scale):
     for i in range(20000):  # a loop over pixels: slow however the clocks are patched
         flat[i] = flat[i] * scale
     return out
+
+
+def spin(img, scale):
+    while True:
+        pass
 """
 
 
@@ -88,3 +94,17 @@ def test_patched_clocks_in_the_worker_change_nothing(runner):
     # 20,000 Python iterations take tens of ms of CPU whatever the worker's clocks say.
     assert reply.cpu.call_s > 0.02
     assert reply.cpu.call_s > 20 * reply.cpu.reference_s
+
+
+def test_a_timed_call_far_over_its_budget_is_stopped_and_the_exercise_goes_on(runner):
+    args = (RandomArg((64, 64, 3), 1), RandomArg((3,), 2))
+    budget = CpuBudget(times=10, floor_s=0.05)
+    timed = {"time_reference": "sum", "cpu_budget": budget}
+    with pytest.raises(OverBudget) as stopped:
+        # (never stopped, it would end as a timeout after 30 s of wall clock instead)
+        runner.call("3.3", Path(runner.module), "spin", args, options=timed, timeout_s=30)
+    assert stopped.value.call_s > STOP_AFTER_BUDGETS * budget.limit_s(stopped.value.reference_s)
+    # Stopping is not a crash: the exercise's next call runs, in a fresh worker.
+    image = (RandomArg((256, 256, 3), 1), RandomArg((3,), 2))
+    reply = runner.call("3.3", Path(runner.module), "scale_channels", image)
+    assert tuple(reply.value.shape) == (256, 256, 3)

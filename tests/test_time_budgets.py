@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from grader import cputime
-from grader.checks.expect import expect_within_budget
+from grader.checks.expect import TimeBudget, expect_within_budget
 from grader.outcomes import CheckFailed
 from grader.runner import CpuTiming, Reply
 from tests.conftest import MUTANTS, ROOT, make_submission
@@ -100,22 +100,25 @@ def _reply(reference_s: float, call_s: float) -> Reply:
     return Reply(value=None, inputs_after=(), cpu=CpuTiming(reference_s, call_s))
 
 
+F_BUDGET = TimeBudget(what="f", times=100, floor_s=0.02)
+
+
 def test_a_call_over_budget_is_run_again_and_its_fastest_run_counts():
     again = _Again(CpuTiming(0.001, 0.5), CpuTiming(0.001, 0.05))
-    expect_within_budget(_reply(0.001, 0.3), what="f", times=100, floor_s=0.02, again=again)
+    expect_within_budget(_reply(0.001, 0.3), F_BUDGET, again=again)
     assert again.calls == 2
 
 
 def test_a_call_far_over_budget_is_not_run_again():
     again = _Again()
     with pytest.raises(CheckFailed, match="of CPU time, over its budget of 120 ms"):
-        expect_within_budget(_reply(0.001, 5.0), what="f", times=100, floor_s=0.02, again=again)
+        expect_within_budget(_reply(0.001, 5.0), F_BUDGET, again=again)
     assert again.calls == 0
 
 
 def test_without_an_outside_clock_the_check_says_it_did_not_run():
     with pytest.raises(pytest.skip.Exception, match="needs Linux"):
-        expect_within_budget(Reply(value=None, inputs_after=()), what="f", times=100, floor_s=0.02)
+        expect_within_budget(Reply(value=None, inputs_after=()), F_BUDGET)
 
 
 def test_a_time_hint_never_names_a_loop_the_code_does_not_have():
@@ -128,10 +131,31 @@ def test_a_time_hint_never_names_a_loop_the_code_does_not_have():
     looping = Handle("def scale_channels(img, s):\n    return [v for v in img]\n")
     plain = Handle("def scale_channels(img, s):\n    return img * s\n")
     hint = "a loop over pixels is thousands of times slower"
+    budget = TimeBudget(what="f", times=100, floor_s=0.02, hint=hint)
     with pytest.raises(CheckFailed, match=hint):
-        expect_within_budget(_reply(0.001, 5.0), what="f", times=100, floor_s=0.02, hint=hint,
-                             student=looping)  # fmt: skip
+        expect_within_budget(_reply(0.001, 5.0), budget, student=looping)
     with pytest.raises(CheckFailed, match="your code has no Python loop") as caught:
-        expect_within_budget(_reply(0.001, 5.0), what="f", times=100, floor_s=0.02, hint=hint,
-                             student=plain)  # fmt: skip
+        expect_within_budget(_reply(0.001, 5.0), budget, student=plain)
     assert "loop over pixels" not in str(caught.value)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not cputime.available(), reason="outside CPU clocks are Linux-only")
+def test_a_loop_far_over_its_budget_is_stopped_and_its_exercise_still_graded(tmp_path):
+    """Through ``grade run``: a Python loop over 10^6 rows fails 5.3's time check by being
+    stopped (not run to its end), and the check after it still runs on a fresh worker."""
+    loops = make_submission(
+        tmp_path / "loops", append={"m05_indexing": (MUTANTS / "m05_nll_row_loop.py").read_text()}
+    )
+    report = tmp_path / "loops.json"
+    command = [sys.executable, "-m", "grader", "run", "5.3", "--submission", str(loops)]
+    command += ["--timeout", "60", "--seed", "11", "--json", str(report)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode in (0, 1), done.stderr
+    checks = {
+        c["id"].split("::")[1]: c for c in json.loads(report.read_text())["exercises"][0]["checks"]
+    }
+    timed = checks["check_nll_loss_fast_on_a_million_rows"]
+    assert timed["outcome"] == "failed"
+    assert "was stopped after" in timed["message"] and "Hint: a Python loop" in timed["message"]
+    assert checks["check_nll_loss_random_batches"]["outcome"] == "passed"  # (hidden, after it)

@@ -2,7 +2,8 @@
 
 The decorator (:func:`check`), the student handle's inputs (:func:`fill`, :func:`on`,
 :class:`RandomArg`, :class:`TensorArg`, :class:`FunctionArg`, :func:`examples`), the
-expectations (``expect_*``, :func:`call_on_device` for the device round), the gate
+expectations (``expect_*``, :func:`call_on_device` for the device round), time budgets
+(:class:`TimeBudget`: call with :func:`timed_call`, judge with ``expect_within_budget``), the gate
 (``check(..., requires=a_value_check)``, or :func:`values_first` by hand, for checks whose points
 need a correct answer), the failure to raise (:class:`CheckFailed`) and the types of a check's
 fixtures for annotations (``student:`` :class:`StudentFunction`, ``devices:`` :class:`Devices`,
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from grader.checks import check
 from grader.checks.expect import (
+    TimeBudget,
     call_on_device,
     expect_close,
     expect_equal,
@@ -23,6 +25,7 @@ from grader.checks.expect import (
     expect_tensor,
     expect_view_of_input,
     expect_within_budget,
+    timed_call,
     values_first,
 )
 from grader.checks.inputs import examples, fill, on, transposed
@@ -39,6 +42,7 @@ __all__ = [
     "ReturnedArray",
     "StudentFunction",
     "TensorArg",
+    "TimeBudget",
     "call_on_device",
     "check",
     "dtype_name",
@@ -53,6 +57,7 @@ __all__ = [
     "expect_within_budget",
     "fill",
     "on",
+    "timed_call",
     "transposed",
     "values_first",
 ]

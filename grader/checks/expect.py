@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
 
-from grader.outcomes import GATED, CheckFailed, WrongValues
-from grader.runner import InputAfter, Reply, ReturnedTensor
+from grader.outcomes import GATED, CheckFailed, OverBudget, WrongValues
+from grader.runner import STOP_AFTER_BUDGETS, CpuBudget, InputAfter, Reply, ReturnedTensor
 
 TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
     torch.float16: (1e-3, 1e-5),
@@ -251,19 +252,46 @@ TIME_RETRIES = 2
 """More runs of a call that was over budget but not far over (its fastest run counts)."""
 
 
+@dataclass(frozen=True)
+class TimeBudget:
+    """A time check's budget: ``times`` x a vectorised reference pass + ``floor_s`` of CPU time,
+    with what is timed and a hint about loops, in the student's words."""
+
+    what: str
+    times: float
+    floor_s: float
+    hint: str = ""
+
+    def limit_s(self, reference_s: float) -> float:
+        """The budget in seconds, given the fastest reference run."""
+        return CpuBudget(self.times, self.floor_s).limit_s(reference_s)
+
+
+def timed_call(student: Any, budget: TimeBudget, options: dict[str, Any], *args: Any) -> Reply:
+    """``student.call_with(options, *args)`` (a timed call), stopped once its CPU time passes
+    several times ``budget``: such a call fails its budget here, saying so, instead of running a
+    Python loop over a million values to the end."""
+    try:
+        return student.call_with(
+            {**options, "cpu_budget": CpuBudget(budget.times, budget.floor_s)}, *args
+        )
+    except OverBudget as stopped:
+        raise CheckFailed(
+            _over_budget(budget, stopped.reference_s, stopped.call_s, student, stopped=True)
+        ) from None
+
+
 def expect_within_budget(
     reply: Any,
+    budget: TimeBudget,
     *,
-    what: str,
-    times: float,
-    floor_s: float,
-    hint: str = "",
     again: Callable[[], Any] | None = None,
     student: Any = None,
 ) -> None:
-    """The call's CPU time is at most ``times`` x the fastest reference run + ``floor_s``.
+    """The call's CPU time is at most ``budget.times`` x the fastest reference run +
+    ``budget.floor_s``.
 
-    ``hint`` is about loops: it is given only when ``student``'s code has one (read from its
+    The hint is about loops: it is given only when ``student``'s code has one (read from its
     source); code without a loop is told what else makes a vectorised answer slow.
 
     Both are read by the judge from the worker's kernel CPU clock (see grader.cputime), so a
@@ -279,27 +307,39 @@ def expect_within_budget(
         )
     reference, call = cpu.reference_s, cpu.call_s
     for _ in range(TIME_RETRIES):
-        if call <= times * reference + floor_s or again is None:
+        if call <= budget.limit_s(reference) or again is None:
             break
-        if call > 4 * (times * reference + floor_s):
+        if call > STOP_AFTER_BUDGETS * budget.limit_s(reference):
             break  # a loop, not noise: more runs only cost time
         retry = again().cpu
         if retry is not None:
             reference, call = min(reference, retry.reference_s), min(call, retry.call_s)
-    budget = times * reference + floor_s
-    if call > budget and student is not None and not _has_loops(student):
+    if call > budget.limit_s(reference):
+        raise CheckFailed(_over_budget(budget, reference, call, student, stopped=False))
+
+
+def _over_budget(
+    budget: TimeBudget, reference: float, call: float, student: Any, *, stopped: bool
+) -> str:
+    """Why a call failed its budget, for a student: the times, and a hint fit for the code."""
+    hint = budget.hint
+    if student is not None and not _has_loops(student):
         hint = (
             "your code has no Python loop; look for a step that makes one Python object per "
             "element (a list of N numbers, .tolist(), .item()) or an intermediate far larger "
             "than the input."
         )
-    if call > budget:
-        raise CheckFailed(
-            f"{what} took {call * 1000:.0f} ms of CPU time, over its budget of "
-            f"{budget * 1000:.0f} ms ({times:g}x a vectorised reference pass over the same "
-            f"input, {reference * 1000:.1f} ms, + {floor_s * 1000:.0f} ms)."
-            + (f" Hint: {hint}" if hint else "")
-        )
+    took = (
+        f"was stopped after {call * 1000:.0f} ms of CPU time, more than "
+        f"{STOP_AFTER_BUDGETS:g}x its budget of"
+        if stopped
+        else f"took {call * 1000:.0f} ms of CPU time, over its budget of"
+    )
+    return (
+        f"{budget.what} {took} {budget.limit_s(reference) * 1000:.0f} ms ({budget.times:g}x a "
+        f"vectorised reference pass over the same input, {reference * 1000:.1f} ms, + "
+        f"{budget.floor_s * 1000:.0f} ms)." + (f" Hint: {hint}" if hint else "")
+    )
 
 
 def _has_loops(student: Any) -> bool:

@@ -7,6 +7,7 @@ import torch
 from grader.checks.api import (
     CheckFailed,
     RandomArg,
+    TimeBudget,
     call_on_device,
     check,
     expect_close,
@@ -17,6 +18,7 @@ from grader.checks.api import (
     expect_within_budget,
     fill,
     on,
+    timed_call,
     transposed,
     values_first,
 )
@@ -316,7 +318,13 @@ def check_scale_channels_fast_on_a_megapixel_image(student, seed):
     with values_first():
         _scale_channels_small(student, torch.Generator().manual_seed(seed))
     args = (RandomArg((1024, 1024, 3), seed), RandomArg((3,), seed + 1))
-    reply = student.call_with(TIMED, *args)
+    budget = TimeBudget(
+        what="scale_channels on a 1024x1024x3 image",
+        times=BUDGET_TIMES,
+        floor_s=0.02,
+        hint="a loop over pixels is thousands of times slower than img * scale.",
+    )
+    reply = timed_call(student, budget, TIMED, *args)
     expect_tensor(
         reply.value,
         shape=(1024, 1024, 3),
@@ -324,13 +332,7 @@ def check_scale_channels_fast_on_a_megapixel_image(student, seed):
         what="scale_channels(1024x1024x3 image, scale)",
     )
     expect_within_budget(
-        reply,
-        what="scale_channels on a 1024x1024x3 image",
-        times=BUDGET_TIMES,
-        floor_s=0.02,
-        hint="a loop over pixels is thousands of times slower than img * scale.",
-        student=student,
-        again=lambda: student.call_with(TIMED, *args),
+        reply, budget, student=student, again=lambda: timed_call(student, budget, TIMED, *args)
     )
 
 
@@ -340,7 +342,13 @@ def check_scale_batch_channels_fast_on_a_large_batch(student, seed):
     with values_first():
         _scale_batch_small(student, torch.Generator().manual_seed(seed))
     args = (RandomArg((8, 256, 256, 3), seed), RandomArg((8, 3), seed + 1))
-    reply = student.call_with(TIMED, *args)
+    budget = TimeBudget(
+        what="scale_batch_channels on 8x256x256x3",
+        times=BUDGET_TIMES,
+        floor_s=0.02,
+        hint="a loop over pixels is thousands of times slower than one broadcast multiply.",
+    )
+    reply = timed_call(student, budget, TIMED, *args)
     expect_tensor(
         reply.value,
         shape=(8, 256, 256, 3),
@@ -348,13 +356,7 @@ def check_scale_batch_channels_fast_on_a_large_batch(student, seed):
         what="scale_batch_channels(8x256x256x3, (8, 3))",
     )
     expect_within_budget(
-        reply,
-        what="scale_batch_channels on 8x256x256x3",
-        times=BUDGET_TIMES,
-        floor_s=0.02,
-        hint="a loop over pixels is thousands of times slower than one broadcast multiply.",
-        student=student,
-        again=lambda: student.call_with(TIMED, *args),
+        reply, budget, student=student, again=lambda: timed_call(student, budget, TIMED, *args)
     )
 
 
@@ -367,14 +369,14 @@ def check_pairwise_sq_dists_fast_for_500_points(student, seed):
     # D = 8: a broadcast difference costs in proportion to D, a loop over pairs hardly does, so a
     # small D keeps both far from the budget (README: Time budgets).
     args = (RandomArg((500, 8), seed), RandomArg((500, 8), seed + 1))
-    reply = student.call_with(options, *args)
-    expect_tensor(reply.value, shape=(500, 500), what="pairwise_sq_dists(500x8, 500x8)")
-    expect_within_budget(
-        reply,
+    budget = TimeBudget(
         what="pairwise_sq_dists for 500 x 500 points",
         times=BUDGET_TIMES,
         floor_s=0.1,
         hint="a Python loop over pairs of points is far slower than broadcasting or x @ y.T.",
-        student=student,
-        again=lambda: student.call_with(options, *args),
+    )
+    reply = timed_call(student, budget, options, *args)
+    expect_tensor(reply.value, shape=(500, 500), what="pairwise_sq_dists(500x8, 500x8)")
+    expect_within_budget(
+        reply, budget, student=student, again=lambda: timed_call(student, budget, options, *args)
     )
