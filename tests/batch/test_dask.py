@@ -213,3 +213,18 @@ def test_a_worker_that_cannot_give_the_full_tier_stops_the_batch(tmp_path):
             _stop(worker)
     finally:
         _stop(scheduler)
+
+
+def test_a_local_cluster_runs_its_workers_with_dasks_timers_quiet():
+    """The cluster ``--dask local`` starts hands its workers the quiet timers (their sampling
+    profiler would otherwise wake 100 times a second on cores the judges fill)."""
+    from grader.batch.dask_pool import QUIET_TIMERS, DaskPool
+
+    def settings() -> dict:
+        import dask
+
+        return {key: dask.config.get(key) for key in QUIET_TIMERS}
+
+    with DaskPool("local", tier="reduced", workers=1) as pool:
+        seen = pool.client.run(settings)
+    assert list(seen.values()) == [QUIET_TIMERS]
