@@ -1,7 +1,7 @@
 """`grade batch` throughput against the naive baseline, measured in the same run.
 
 Usage: python benchmarks/bench_batch.py [--count 100] [--jobs 2] [--naive-sample 12] [--full 20]
-       python benchmarks/bench_batch.py --dask [--count 60] [--jobs 2] [--large 2000]
+       python benchmarks/bench_batch.py --dask [--count 100] [--jobs 2] [--large 2000]
        python benchmarks/bench_batch.py --versus-run [--jobs 2] [--runs-sample 27]
 
 1. Writes --count synthetic submissions (solutions, stubs, mutants, one that hangs, one that
