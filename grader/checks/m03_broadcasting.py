@@ -312,6 +312,15 @@ vectorised answers we know pass by at least 5x, a Python loop over elements fail
 more (README: Time budgets, with the figures)."""
 
 
+def _expect_fast(student, budget, args, shape, call: str) -> None:
+    """A float32 result of ``shape`` for the large ``args``, within ``budget``."""
+    reply = timed_call(student, budget, TIMED, *args)
+    expect_tensor(reply.value, shape=shape, dtype=torch.float32, what=call)
+    expect_within_budget(
+        reply, budget, student=student, again=lambda: timed_call(student, budget, TIMED, *args)
+    )
+
+
 @check("3.3", kind="time", points=0.25)
 def check_scale_channels_fast_on_a_megapixel_image(student, seed):
     """Solves a small image, and a 1024x1024x3 one within 100x a pass over it + 20 ms of CPU"""
@@ -324,16 +333,7 @@ def check_scale_channels_fast_on_a_megapixel_image(student, seed):
         floor_s=0.02,
         hint="a loop over pixels is thousands of times slower than img * scale.",
     )
-    reply = timed_call(student, budget, TIMED, *args)
-    expect_tensor(
-        reply.value,
-        shape=(1024, 1024, 3),
-        dtype=torch.float32,
-        what="scale_channels(1024x1024x3 image, scale)",
-    )
-    expect_within_budget(
-        reply, budget, student=student, again=lambda: timed_call(student, budget, TIMED, *args)
-    )
+    _expect_fast(student, budget, args, (1024, 1024, 3), "scale_channels(1024x1024x3 image, scale)")
 
 
 @check("3.4", kind="time", points=0.5)
@@ -348,15 +348,8 @@ def check_scale_batch_channels_fast_on_a_large_batch(student, seed):
         floor_s=0.02,
         hint="a loop over pixels is thousands of times slower than one broadcast multiply.",
     )
-    reply = timed_call(student, budget, TIMED, *args)
-    expect_tensor(
-        reply.value,
-        shape=(8, 256, 256, 3),
-        dtype=torch.float32,
-        what="scale_batch_channels(8x256x256x3, (8, 3))",
-    )
-    expect_within_budget(
-        reply, budget, student=student, again=lambda: timed_call(student, budget, TIMED, *args)
+    _expect_fast(
+        student, budget, args, (8, 256, 256, 3), "scale_batch_channels(8x256x256x3, (8, 3))"
     )
 
 
